@@ -2,4 +2,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod catalogue;
+pub mod json;
 pub mod signature;
+mod validate;
+
+pub use catalogue::{EventSpec, ExtraField, Section};
+pub use validate::{classify, too_large_report, validate, validate_str, well_formed_event_type, Code, Event, Issue, Mode, Options, Report, Severity};
+
+// What JS reads is built by plain Rust, so native tests check its shape.
+#[cfg(any(target_arch = "wasm32", test))]
+mod wasm;

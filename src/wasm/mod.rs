@@ -1,0 +1,8 @@
+//! The binding layer: everything JavaScript calls. The core knows nothing of
+//! it. `encode` is plain Rust (tested natively); `exports` holds the
+//! `#[wasm_bindgen]` functions and exists only on wasm32.
+
+pub(crate) mod encode;
+
+#[cfg(target_arch = "wasm32")]
+mod exports;

@@ -25,6 +25,13 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
+/// The instance's memory, so JS can write bodies and read reports in place
+/// (fetched again after a re-instantiation).
+#[wasm_bindgen]
+pub fn instance_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// Makes room for `capacity` body bytes and returns where JS writes them.
 #[wasm_bindgen]
 pub fn input_buffer(capacity: usize) -> *mut u8 {

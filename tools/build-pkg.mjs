@@ -1,0 +1,48 @@
+// Assembles the npm package in pkg/: wasm-bindgen output of the release
+// build, optimised by binaryen's wasm-opt (the npm one: Debian's binaryen 108
+// silently breaks modules from current wasm-bindgen), the hand-written files
+// of pkg-template/, and a CommonJS entry bundled from the ESM one by esbuild.
+// Run through `make pkg`, which installs the tools first.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = join(root, "pkg");
+const template = join(root, "pkg-template");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg);
+run("wasm-bindgen", [
+  "--target", "web",
+  // Lets core.js start a fresh instance after a trap (see callWasm).
+  "--experimental-reset-state-function",
+  "--out-dir", pkg,
+  join(root, "target/wasm32-unknown-unknown/release/healthie_webhooks.wasm"),
+]);
+const wasm = join(pkg, "healthie_webhooks_bg.wasm");
+const before = statSync(wasm).size;
+run(bin("wasm-opt"), ["-Oz", "--strip-debug", "--strip-producers", wasm, "-o", wasm]);
+
+for (const file of readdirSync(template)) copyFileSync(join(template, file), join(pkg, file));
+// CommonJS users (`require`): the same entry, bundled; import.meta.url is
+// rebuilt from __filename so the .wasm is found next to the file.
+run(bin("esbuild"), [
+  join(pkg, "node.mjs"),
+  "--bundle", "--platform=node", "--format=cjs", "--target=node18", "--log-level=warning",
+  "--define:import.meta.url=__healthie_webhooks_url",
+  "--banner:js=const __healthie_webhooks_url = require(\"node:url\").pathToFileURL(__filename).href;",
+  `--outfile=${join(pkg, "node.cjs")}`,
+]);
+// index.d.cts: the same declarations for TypeScript's CommonJS resolution.
+copyFileSync(join(pkg, "index.d.ts"), join(pkg, "index.d.cts"));
+
+const bytes = readFileSync(wasm);
+const sizes = { wasmBytes: bytes.length, wasmGzipBytes: gzipSync(bytes, { level: 9 }).length, beforeWasmOpt: before };
+writeFileSync(join(root, "target", "pkg-size.json"), JSON.stringify(sizes, null, 2) + "\n");
+console.log(`pkg/ ready: healthie_webhooks_bg.wasm ${(sizes.wasmBytes / 1024).toFixed(1)} KiB, ${(sizes.wasmGzipBytes / 1024).toFixed(1)} KiB gzip (before wasm-opt ${(before / 1024).toFixed(1)} KiB)`);

@@ -1,5 +1,5 @@
 // Types of the healthie-webhooks package (every runtime entry exports the same API).
-import type { DocumentedEvents, KnownEventType, StandardFields, UndocumentedEventType } from "./events";
+import type { DocumentedEvents, KnownEventType, StandardFields, UndocumentedEventType } from "./events.js";
 
 export type { DocumentedEvents, KnownEventType, StandardFields, UndocumentedEventType };
 
@@ -11,7 +11,13 @@ export type DocumentedEvent = DocumentedEvents[keyof DocumentedEvents];
  * enum, or new): the standard fields plus whatever else the body carried.
  */
 export interface UnknownEvent extends StandardFields {
-  event_type: string & {};
+  /**
+   * Any other name. TypeScript cannot exclude the documented names from
+   * `string`, so `switch (event.event_type)` narrows a documented case to
+   * `ThatEvent | UnknownEvent`: check extra fields with `typeof`, or take
+   * `DocumentedEvents["goal.deleted"]` from the router's typed `on()`.
+   */
+  event_type: string;
   [field: string]: unknown;
 }
 

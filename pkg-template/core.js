@@ -425,6 +425,20 @@ export function signRequest(request, secret) {
   });
 }
 
+/**
+ * A stable key for one delivery's content: the lower-case hex SHA-256 of the
+ * raw body bytes (64 characters). Healthie retries a failed delivery with the
+ * same body, so a receiver can remember keys it processed and drop retries.
+ * Synchronous in every runtime (computed in wasm, not WebCrypto).
+ */
+export function deliveryKey(body) {
+  const bytes = rawBody(body, "deliveryKey(rawBody)");
+  return callWasm(() => {
+    writeBody(bytes);
+    return glue.digest_input(bytes.length);
+  });
+}
+
 /** @internal Test hook: traps the wasm instance (see hardening tests). */
 export function __trapForTests() {
   return callWasm(() => glue.__test_trap());

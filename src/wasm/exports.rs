@@ -171,6 +171,23 @@ pub fn sign_input(len: usize, method: &str, path: &str, query: &str, secret: &st
     })
 }
 
+/// Lower-case hex SHA-256 of the first `len` bytes of the input buffer: the
+/// receiver's delivery key (synchronous in every runtime, unlike WebCrypto).
+#[wasm_bindgen]
+pub fn digest_input(len: usize) -> String {
+    use sha2::{Digest, Sha256};
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    STATE.with_borrow(|s| {
+        let hash = Sha256::digest(&s.input[..len]);
+        let mut out = String::with_capacity(64);
+        for byte in hash {
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+        out
+    })
+}
+
 fn misuse(message: &str) -> String {
     let mut o = String::from("{\"misuse\":");
     encode::json_string(&mut o, message);

@@ -25,3 +25,4 @@ export function init(input) {
 }
 export default init;
 export * from "./core.js";
+export * from "./receiver.js";

@@ -159,3 +159,133 @@ export function signRequest(request: Omit<SignedRequest, "headers">, secret: str
 /** Loads the wasm (needed once in browsers; a no-op elsewhere). Safe to call twice. */
 export function init(input?: unknown): Promise<void>;
 export default init;
+
+// ============================================================================
+// Receivers (receiver.js): createWebhooks, its router and its adapters.
+// ============================================================================
+
+/** The resource part of an event type ("appointment" for "appointment.created"). */
+export type KnownResource = KnownEventType extends infer T ? (T extends `${infer R}.${string}` ? R : never) : never;
+
+/** What `on()` accepts: an event type, a resource wildcard like "appointment.*", or "*" (every accepted event). */
+export type EventSelector = "*" | KnownEventType | `${KnownResource}.*` | (string & {});
+
+/** The event a handler registered for `S` receives. */
+export type EventFor<S extends string> = S extends "*"
+  ? WebhookEvent
+  : S extends keyof DocumentedEvents
+    ? DocumentedEvents[S]
+    : S extends `${infer R}.*`
+      ? Extract<DocumentedEvent, { event_type: `${R}.${string}` }> | UnknownEvent
+      : UnknownEvent & { event_type: S };
+
+/** What every handler receives. */
+export interface WebhookContext<E = WebhookEvent> {
+  /** The verified, validated event. */
+  event: E;
+  /** The catalogue entry; null for an event type the catalogue does not know. */
+  info: EventInfo | null;
+  /** The full validation report (warnings included). */
+  report: Report;
+  /** The raw body bytes exactly as received (and as signed). */
+  raw: Uint8Array;
+  /** deliveryKey(raw): lower-case hex SHA-256 of the raw body, for dropping Healthie's retries. */
+  deliveryKey: string;
+}
+
+export type WebhookHandler<E = WebhookEvent> = (context: WebhookContext<E>) => unknown;
+
+export type WebhookErrorCode =
+  | "method_not_allowed"
+  | "unsupported_media_type"
+  | "body_too_large"
+  | "body_already_read"
+  | "body_read_failed"
+  | "signature_invalid"
+  | "invalid_payload"
+  | "handler_failed";
+
+/** Given to onError handlers for every delivery that was not answered 200. */
+export class WebhookError extends Error {
+  constructor(status: number, code: WebhookErrorCode, message: string, details?: Partial<Pick<WebhookError, "verification" | "issues" | "event" | "info" | "report" | "deliveryKey" | "handlerType" | "cause">>);
+  readonly name: "WebhookError";
+  /** The HTTP status answered: 405, 415, 413, 401, 400 or 500. */
+  readonly status: number;
+  readonly code: WebhookErrorCode;
+  /** signature_invalid: the verification result (with likelyCause and the signed string, never a secret). */
+  readonly verification?: Verification;
+  /** invalid_payload: the issues of severity "error". */
+  readonly issues?: Issue[];
+  readonly event?: WebhookEvent;
+  readonly info?: EventInfo;
+  readonly report?: Report;
+  /** Set once the signature was verified. */
+  readonly deliveryKey?: string;
+  /** handler_failed: the selector the failing handler was registered with. */
+  readonly handlerType?: string;
+  /** handler_failed: what the handler threw. */
+  readonly cause?: unknown;
+}
+
+export interface WebhooksOptions {
+  /** The webhook's signing secret. Required (or `secrets`): createWebhooks throws a TypeError without one. */
+  secret?: string | readonly string[];
+  /** Several secrets during rotation; a delivery signed with any of them is accepted. */
+  secrets?: readonly string[];
+  /** "lenient" (default): accept new event types and fields with warnings. "strict": reject them with 400. */
+  mode?: "lenient" | "strict";
+  /**
+   * The URL path Healthie posted to, as Healthie saw it, when it differs from
+   * the path the app sees (reverse proxy rewrites, framework base paths).
+   * Default: the request's own path.
+   */
+  path?: string;
+  /**
+   * Events the catalogue does not know (lenient mode): "accept" (default;
+   * 200, reach "*" and matching handlers), "ignore" (200, no handler) or
+   * "reject" (400; Healthie will retry for days).
+   */
+  onUnknownEvent?: "accept" | "ignore" | "reject";
+  /** Largest body accepted, in bytes (413 above). Default 1 MiB. */
+  maxBytes?: number;
+}
+
+/** The parts of node:http's IncomingMessage (or Express's Request) the middleware uses. */
+export interface NodeRequestLike {
+  method?: string;
+  url?: string;
+  /** Express: the URL before a router stripped its mount path. */
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Set by body parsers: a Buffer (express.raw) is used; a parsed object is an error. */
+  body?: unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** The parts of node:http's ServerResponse (or Express's Response) the middleware uses. */
+export interface NodeResponseLike {
+  statusCode: number;
+  headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
+  end(chunk: string): unknown;
+}
+
+export type NodeMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next?: (error?: unknown) => void) => Promise<void>;
+
+export interface Webhooks {
+  /** Runs `handler` for matching deliveries, after verification and validation, in order of registration. */
+  on<const S extends EventSelector>(type: S, handler: WebhookHandler<EventFor<S>>): Webhooks;
+  on<const S extends readonly EventSelector[]>(types: S, handler: WebhookHandler<EventFor<S[number]>>): Webhooks;
+  /** Called for every delivery not answered 200 (rejections and handler failures). */
+  onError(handler: (error: WebhookError) => unknown): Webhooks;
+  /** The fetch adapter (Workers, Deno, Bun, Node's Request). Reads the body once, bounded by maxBytes. */
+  handle(request: Request): Promise<Response>;
+  /** The adapter for node:http, Express and Connect; always answers (never calls next). */
+  nodeMiddleware(): NodeMiddleware;
+}
+
+/** Creates a receiver. Throws a TypeError when no usable secret is given (fail closed). */
+export function createWebhooks(options: WebhooksOptions): Webhooks;
+
+/** Lower-case hex SHA-256 of the raw body: a stable key to drop retries of a delivery already processed. */
+export function deliveryKey(rawBody: Uint8Array | ArrayBuffer | ArrayBufferView | string): string;

@@ -11,3 +11,4 @@ bindInstance();
 export async function init() {}
 export default init;
 export * from "./core.js";
+export * from "./receiver.js";

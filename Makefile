@@ -53,3 +53,8 @@ tools-browser:
 		echo "installing Debian's chromium for browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
+
+# The browser payload inspector (examples-js/inspector/): builds the package and
+# serves the page and pkg/ on http://127.0.0.1:8787/ (`make inspector PORT=9000`).
+inspector: pkg
+	node examples-js/inspector/serve.mjs $(PORT)

@@ -139,12 +139,19 @@ impl Error {
             ErrorKind::InvalidEscape => "invalid escape sequence in a string".into(),
             ErrorKind::LoneSurrogate => "a \\u escape encodes half of a surrogate pair, which is not a character".into(),
             ErrorKind::ControlCharacter => "a control character must be escaped inside a string".into(),
-            ErrorKind::InvalidNumber => "invalid number".into(),
+            ErrorKind::InvalidNumber => {
+                "invalid number (JSON allows no leading zeros and needs digits after '-', '.' and 'e')".into()
+            }
             ErrorKind::TrailingData => "unexpected data after the JSON value".into(),
             ErrorKind::ByteOrderMark => "the body starts with a byte order mark, which JSON does not allow".into(),
             ErrorKind::TooDeep { limit } => format!("nesting is deeper than the limit of {limit} levels"),
             ErrorKind::DuplicateKey { path } => {
-                format!("the key at {path:?} appears twice in one object; parsers disagree on which value wins")
+                // Name the key as written and the object by its pointer: "the
+                // key at \"/x/a~1b\"" made people decode RFC 6901 in their head.
+                let (object, token) = path.rsplit_once('/').unwrap_or(("", path));
+                let key = token.replace("~1", "/").replace("~0", "~");
+                let place = if object.is_empty() { "the top-level object".to_string() } else { format!("the object at {object:?}") };
+                format!("the key {key:?} appears twice in {place}; parsers disagree on which value wins, so the body is rejected")
             }
         }
     }
@@ -264,7 +271,7 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
-                return Err(self.unexpected("a string key"));
+                return Err(self.unexpected("a key in double quotes"));
             }
             let offset = self.pos;
             let key = self.string()?;
@@ -284,7 +291,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     break;
                 }
-                _ => return Err(self.unexpected("',' or '}'")),
+                _ => return Err(self.unexpected("',' or '}' after the member")),
             }
         }
         self.check_duplicates(&members)?;
@@ -351,7 +358,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     break;
                 }
-                _ => return Err(self.unexpected("',' or ']'")),
+                _ => return Err(self.unexpected("',' or ']' after the item")),
             }
         }
         Ok(Value::Array(items))

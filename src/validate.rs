@@ -56,6 +56,10 @@ impl Options {
     pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
     /// The default limit on nesting depth.
     pub const DEFAULT_MAX_DEPTH: usize = 64;
+    /// The largest depth limit honoured: the parser recurses once per level,
+    /// and deeper limits could exhaust a 1 MiB stack (wasm's default) before
+    /// the limit is reached. Larger `max_depth` values are treated as this.
+    pub const MAX_DEPTH: usize = 256;
 
     /// Default options in `mode`.
     pub const fn new(mode: Mode) -> Options {
@@ -237,7 +241,7 @@ pub fn validate_str<'a>(body: &'a str, options: &Options) -> Report<'a> {
 ///
 /// ```
 /// use healthie_webhooks::{validate, Options, Mode};
-/// let body = br#"{"resource_id":"1","resource_id_type":"Appointment","event_type":"appointment.created","changed_fields":[]}"#;
+/// let body = br#"{"resource_id":"1","resource_id_type":"Appointment","event_type":"appointment.created","changed_fields":[],"resource_organization_id":"7"}"#;
 /// let report = validate(body, &Options::new(Mode::Strict));
 /// assert!(report.valid);
 /// assert_eq!(report.spec.unwrap().resource, "appointment");
@@ -308,7 +312,7 @@ impl Check {
             self.too_large(body.len(), options.max_bytes);
             return (None, None);
         }
-        let root = match json::parse(body, options.max_depth) {
+        let root = match json::parse(body, options.max_depth.min(Options::MAX_DEPTH)) {
             Ok(root) => root,
             Err(e) => {
                 let (code, path) = match &e.kind {
@@ -361,25 +365,28 @@ impl Check {
         let mut event_type = None;
         let mut changed_fields = None;
         let mut at = Offsets::default();
-        let mut extra = Vec::new();
-        for member in members {
+        // The standard members are taken out and the rest stay, in document
+        // order, in the parser's own vector: no second allocation per event.
+        let mut extra = members;
+        extra.retain_mut(|member| {
             match &*member.key {
-                "resource_id" => resource_id = Some(self.id_string(member)),
+                "resource_id" => resource_id = Some(self.id_string(take(member))),
                 "resource_id_type" => {
                     at.resource_id_type = member.value.offset;
-                    resource_id_type = Some(self.id_string(member));
+                    resource_id_type = Some(self.id_string(take(member)));
                 }
                 "event_type" => {
                     at.event_type = member.value.offset;
-                    event_type = Some(self.event_type(member));
+                    event_type = Some(self.event_type(take(member)));
                 }
                 "changed_fields" => {
                     at.changed_fields = member.value.offset;
-                    changed_fields = Some(self.changed_fields(member));
+                    changed_fields = Some(self.changed_fields(take(member)));
                 }
-                _ => extra.push(member),
+                _ => return true,
             }
-        }
+            false
+        });
         for (name, present) in [
             ("resource_id", resource_id.is_some()),
             ("resource_id_type", resource_id_type.is_some()),
@@ -425,16 +432,16 @@ impl Check {
 
     /// `resource_id` or `resource_id_type`: a non-empty string.
     fn id_string<'a>(&mut self, member: Member<'a>) -> Option<Cow<'a, str>> {
-        let path = format!("/{}", member.key);
+        let path = || format!("/{}", member.key);
         match member.value.value {
             Value::String(s) if s.is_empty() => {
                 let message = format!("{:?} must not be empty", &*member.key);
-                self.error(Code::EmptyValue, path, member.value.offset, message);
+                self.error(Code::EmptyValue, path(), member.value.offset, message);
                 None
             }
             Value::String(s) => Some(s),
             _ => {
-                self.wrong_type(path, &member.key, &member.value, "a string");
+                self.wrong_type(path(), &member.key, &member.value, "a string");
                 None
             }
         }
@@ -517,23 +524,24 @@ impl Check {
             self.catalogue(Code::ResourceTypeMismatch, "/resource_id_type".into(), at.resource_id_type, message);
         }
         for member in &event.extra {
-            let path = pointer(&member.key);
+            // Built only for an issue: most members have none.
+            let path = || pointer(&member.key);
             match spec.extra_field(&member.key) {
                 None => {
                     let message = format!("{:?} is not a documented field of {}", &*member.key, spec.event_type);
-                    self.push(Code::UnexpectedField, Severity::Warning, path, member.offset, message);
+                    self.push(Code::UnexpectedField, Severity::Warning, path(), member.offset, message);
                 }
                 Some(field) => match &member.value.value {
                     Value::String(_) => {}
                     Value::Null if field.nullable => {}
                     Value::Null => {
                         let message = format!("{:?} may not be null on {}", field.name, spec.event_type);
-                        self.catalogue(Code::NullNotAllowed, path, member.value.offset, message);
+                        self.catalogue(Code::NullNotAllowed, path(), member.value.offset, message);
                     }
                     other => {
                         let expected = if field.nullable { "a string or null" } else { "a string" };
                         let message = format!("{:?} must be {expected}, not {}", field.name, a_type(other));
-                        self.catalogue(Code::WrongType, path, member.value.offset, message);
+                        self.catalogue(Code::WrongType, path(), member.value.offset, message);
                     }
                 },
             }
@@ -570,6 +578,12 @@ fn a_type(value: &Value<'_>) -> &'static str {
     }
 }
 
+/// Moves a member out of the vector it stays in until `retain_mut` drops it.
+fn take<'a>(member: &mut Member<'a>) -> Member<'a> {
+    let value = std::mem::replace(&mut member.value.value, Value::Null);
+    Member { key: std::mem::take(&mut member.key), offset: member.offset, value: Node { offset: member.value.offset, value } }
+}
+
 fn pointer(key: &str) -> String {
     let mut p = String::with_capacity(key.len() + 1);
     json::push_pointer_token(&mut p, key);
@@ -578,6 +592,14 @@ fn pointer(key: &str) -> String {
 
 /// `<resource>.<action>`, each part non-empty `[a-z0-9_]`.
 pub fn well_formed_event_type(name: &str) -> bool {
-    let part = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    name.split_once('.').is_some_and(|(r, a)| part(r) && part(a))
+    // One pass over the bytes (this runs on every delivery).
+    let mut dot = None;
+    for (i, b) in name.bytes().enumerate() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' => {}
+            b'.' if dot.is_none() => dot = Some(i),
+            _ => return false,
+        }
+    }
+    dot.is_some_and(|d| d > 0 && d + 1 < name.len())
 }

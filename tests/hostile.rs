@@ -670,3 +670,43 @@ fn time_is_linear_in_the_size_of_the_body() {
         );
     }
 }
+
+#[test]
+fn a_raised_depth_limit_is_capped_so_the_stack_cannot_overflow() {
+    // Options::MAX_DEPTH caps any setting: 10^5 levels with max_depth = usize::MAX
+    // still end in invalid_json. 1 MiB of stack, as in wasm (whose release
+    // frames are far smaller than these debug ones).
+    let body = "[".repeat(100_000);
+    let options = Options { max_depth: usize::MAX, ..Options::default() };
+    let report = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            let r = validate(body.as_bytes(), &options);
+            (r.issues[0].code, r.issues[0].message.clone())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(report.0, Code::InvalidJson);
+    assert!(report.1.contains("256 levels"), "{}", report.1);
+}
+
+#[test]
+fn unknown_event_types_are_cheap_to_suggest_for() {
+    // "did you mean" prunes by length; a long unknown name costs no more than
+    // a short one by more than a generous ratio (measured, not timed).
+    let short = br#"{"resource_id":"1","resource_id_type":"X","event_type":"zz.zz","changed_fields":[]}"#.to_vec();
+    let long_name = format!("{}.{}", "a".repeat(60), "b".repeat(60));
+    let long = format!(r#"{{"resource_id":"1","resource_id_type":"X","event_type":"{long_name}","changed_fields":[]}}"#);
+    let time = |body: &[u8]| {
+        let start = std::time::Instant::now();
+        for _ in 0..200 {
+            std::hint::black_box(validate(body, &Options::default()));
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let (t_short, t_long) = (time(&short), time(long.as_bytes()));
+    assert!(t_long < t_short * 50.0, "long unknown names cost {:.1}x short ones", t_long / t_short);
+    let report = validate(br#"{"resource_id":"1","resource_id_type":"User","event_type":"patient.craeted","changed_fields":[]}"#, &Options::default());
+    assert!(report.issues[0].message.contains("did you mean \"patient.created\""), "{}", report.issues[0].message);
+}

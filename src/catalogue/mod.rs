@@ -139,20 +139,31 @@ pub fn for_resource(resource: &str) -> &'static [EventSpec] {
 /// The known event name closest to `name` (edit distance), for "did you mean"
 /// messages; `None` when nothing is reasonably close.
 pub fn closest(name: &str) -> Option<&'static str> {
+    // More than a third of the name rewritten is not a typo any more.
+    let budget = name.len().max(3) / 3;
     let mut best: Option<(usize, &'static str)> = None;
+    let mut row = Vec::new();
     for e in EVENTS.iter() {
-        let d = edit_distance(name, e.event_type);
-        if best.is_none_or(|(bd, _)| d < bd) {
+        // The distance is at least the difference in length: skip the
+        // quadratic work for names that cannot be within the budget (an
+        // unknown event type is a lenient-mode warning on a hot path).
+        let limit = best.map_or(budget, |(d, _)| d.saturating_sub(1).min(budget));
+        if name.len().abs_diff(e.event_type.len()) > limit {
+            continue;
+        }
+        let d = edit_distance(name, e.event_type, &mut row);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, e.event_type));
         }
     }
-    // More than a third of the name rewritten is not a typo any more.
-    best.filter(|(d, _)| *d * 3 <= name.len().max(3)).map(|(_, n)| n)
+    best.map(|(_, n)| n)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance over bytes, reusing `row` between calls.
+fn edit_distance(a: &str, b: &str, row: &mut Vec<usize>) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    row.clear();
+    row.extend(0..=b.len());
     for (i, &ca) in a.iter().enumerate() {
         let mut diag = row[0];
         row[0] = i + 1;

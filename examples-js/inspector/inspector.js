@@ -635,4 +635,18 @@ async function main() {
   document.documentElement.dataset.ready = "true";
 }
 
-main();
+/** Resolves once the page is usable (true), or false when the wasm failed to load. */
+export const ready = main().then(() => document.documentElement.dataset.ready === "true");
+
+/**
+ * Loads a whole delivery (used by the DevTools panel): the body into the
+ * editor, and path, query and headers into the signature check. The secret is
+ * left as it is.
+ */
+export function loadDelivery({ body, path = "", query = "", headers = [], note = "" }) {
+  ui.sigPath.value = path;
+  ui.sigQuery.value = query;
+  ui.sigHeaders.value = headers.map(({ name, value }) => `${name}: ${value}`).join("\n");
+  setBody(body, note);
+  checkSignatureSoon.now();
+}

@@ -320,6 +320,17 @@ describe("the CLIs start as documented", () => {
     });
   }
 
+  test("node minimal.mjs (the ten-line receiver of the README) logs a delivery, rejects a forgery", async () => {
+    const { waitFor } = start("minimal.mjs", { HEALTHIE_WEBHOOK_SECRET: SECRET });
+    const [, port] = await waitFor(/listening on (\d+)/);
+    const url = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+    const { body } = examples.find((e) => e.event_type === "appointment.updated");
+    const result = await send(url, { headers: nodeCryptoSign(WEBHOOK_PATH, body, SECRET), body });
+    assert.equal(result.status, 200, result.text);
+    await waitFor(/appointment\.updated \S+\nreceived appointment\.updated\n/);
+    assert.equal((await send(url, { headers: nodeCryptoSign(WEBHOOK_PATH, body, "forger"), body })).status, 401);
+  });
+
   test("without HEALTHIE_WEBHOOK_SECRET the server refuses to start", async () => {
     const { child, output } = start("server.mjs", {});
     const [code] = await once(child, "exit");

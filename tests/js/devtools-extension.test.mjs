@@ -31,6 +31,19 @@ const CHROMIUM_ARGS = [
 const WAIT = 60_000;
 const TEST = { timeout: 180_000 };
 
+/**
+ * pkg/ as `make pkg` leaves it. Waits while another build is rewriting it (the
+ * directory exists but is incomplete); fails at once when it was never built.
+ */
+async function pkgReady() {
+  const needed = ["browser.mjs", "core.js", "healthie_webhooks.js", "healthie_webhooks_bg.wasm"].map((f) => join(root, "pkg", f));
+  assert.ok(existsSync(join(root, "pkg")), "pkg/ is not built: run `make pkg` first");
+  for (let waited = 0; !needed.every((f) => existsSync(f)); waited += 500) {
+    assert.ok(waited < 120_000, "pkg/ stayed incomplete for 2 minutes: run `make pkg`");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** Chromium's ID of an unpacked extension: SHA-256 of its absolute path, first 32 hex digits as a-p. */
 function extensionId(dir) {
   const hex = createHash("sha256").update(dir).digest("hex").slice(0, 32);
@@ -80,7 +93,7 @@ const pageErrors = [];
 
 describe("DevTools panel extension, loaded unpacked", { timeout: 600_000 }, () => {
   before(async () => {
-    assert.ok(existsSync(join(root, "pkg/browser.mjs")), "pkg/ is not built: run `make pkg` first");
+    await pkgReady();
     workDir = realpathSync(mkdtempSync(join(tmpdir(), "inspector-extension-")));
     const dir = build(join(workDir, "extension"));
     id = extensionId(dir);

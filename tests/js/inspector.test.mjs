@@ -53,6 +53,19 @@ const setBody = (text) => afterRender(() => page.fill("#body", text));
 const text = (selector) => page.locator(selector).first().innerText({ timeout: WAIT });
 const cardField = (name) => text(`#card-body dd[data-field="${name}"]`);
 
+/**
+ * pkg/ as `make pkg` leaves it. Waits while another build is rewriting it (the
+ * directory exists but is incomplete); fails at once when it was never built.
+ */
+async function pkgReady() {
+  const needed = ["browser.mjs", "core.js", "healthie_webhooks.js", "healthie_webhooks_bg.wasm"].map((f) => join(root, "pkg", f));
+  assert.ok(existsSync(join(root, "pkg")), "pkg/ is not built: run `make pkg` first");
+  for (let waited = 0; !needed.every((f) => existsSync(f)); waited += 500) {
+    assert.ok(waited < 120_000, "pkg/ stayed incomplete for 2 minutes: run `make pkg`");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 function lineOf(body, needle) {
   const at = body.indexOf(needle);
   assert.ok(at >= 0, `${needle} not in the body`);
@@ -77,7 +90,7 @@ function signWithNode({ path, query, body, secret }) {
 
 describe("payload inspector in Chromium", { timeout: 600_000 }, () => {
   before(async () => {
-    assert.ok(existsSync(join(root, "pkg/browser.mjs")), "pkg/ is not built: run `make pkg` first");
+    await pkgReady();
     server = await startServer({ port: 0 });
     profile = mkdtempSync(join(tmpdir(), "inspector-chromium-"));
     context = await chromium.launchPersistentContext(profile, {

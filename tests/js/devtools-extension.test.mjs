@@ -12,22 +12,13 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./support/chromium.mjs";
 import { build } from "../../examples-js/devtools-extension/build.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const fixture = JSON.parse(readFileSync(join(root, "tests/fixtures/reference-examples.json"), "utf8"));
 const exampleOf = (eventType) => fixture.find((e) => e.event_type === eventType).body;
 
-const CHROMIUM_ARGS = [
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-default-apps",
-  "--disable-background-networking",
-  "--disable-component-update",
-];
 const WAIT = 60_000;
 const TEST = { timeout: 180_000 };
 

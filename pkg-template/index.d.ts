@@ -267,7 +267,7 @@ export interface NodeResponseLike {
   statusCode: number;
   headersSent: boolean;
   setHeader(name: string, value: string): unknown;
-  end(chunk: string): unknown;
+  end(chunk: Uint8Array): unknown;
 }
 
 export type NodeMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next?: (error?: unknown) => void) => Promise<void>;

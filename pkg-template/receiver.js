@@ -239,7 +239,7 @@ export function createWebhooks(options) {
     }
     const declared = declaredLength(input.contentLength);
     if (declared > opts.maxBytes) {
-      return reject(new WebhookError(413, "body_too_large", `the body is ${declared} bytes, over the limit of ${opts.maxBytes}`), { connection: "close" });
+      return reject(new WebhookError(413, "body_too_large", `the body is ${declared} bytes, over the limit of ${opts.maxBytes}`));
     }
     let raw;
     try {
@@ -249,7 +249,7 @@ export function createWebhooks(options) {
       return reject(new WebhookError(400, "body_read_failed", "the request body could not be read", { cause: e }));
     }
     if (raw === TOO_LARGE || raw.byteLength > opts.maxBytes) {
-      return reject(new WebhookError(413, "body_too_large", `the body is over the limit of ${opts.maxBytes} bytes`), { connection: "close" });
+      return reject(new WebhookError(413, "body_too_large", `the body is over the limit of ${opts.maxBytes} bytes`));
     }
 
     const url = splitUrl(input.url);
@@ -295,6 +295,17 @@ export function createWebhooks(options) {
     return { status: 200, body: { ok: true } };
   }
 
+  // run() turns bad input into answers; only a bug or a wasm trap (core.js
+  // restarts the instance) lands here, and still gets an answer.
+  async function safeRun(input) {
+    try {
+      return await run(input);
+    } catch (e) {
+      console.error("healthie-webhooks: internal error", e);
+      return { status: 500, body: { error: "internal_error", message: "the webhook receiver failed" } };
+    }
+  }
+
   function toResponse(result) {
     const headers = { ...JSON_HEADERS, ...result.headers };
     return new Response(JSON.stringify(result.body), { status: result.status, headers });
@@ -331,7 +342,7 @@ export function createWebhooks(options) {
         throw new TypeError(`handle(request): pass a fetch Request, got ${describe(request)}`);
       }
       const headers = request.headers;
-      const result = await run({
+      const result = await safeRun({
         method: String(request.method).toUpperCase(),
         url: requestPathAndQuery(request.url),
         contentType: headers.get("content-type") ?? undefined,
@@ -346,22 +357,15 @@ export function createWebhooks(options) {
     nodeMiddleware() {
       return async function healthieWebhooksMiddleware(req, res, _next) {
         const headers = req.headers ?? {};
-        let result;
-        try {
-          result = await run({
-            method: String(req.method ?? "").toUpperCase(),
-            // Express strips a router's mount path from req.url; originalUrl keeps it.
-            url: typeof req.originalUrl === "string" ? req.originalUrl : String(req.url ?? "/"),
-            contentType: single(headers["content-type"]),
-            contentLength: single(headers["content-length"]),
-            headers,
-            readBody: (max) => readNodeBody(req, max),
-          });
-        } catch (e) {
-          // Only a bug gets here (run() turns bad input into answers).
-          result = { status: 500, body: { error: "internal_error", message: "the webhook receiver failed" } };
-          console.error("healthie-webhooks: internal error", e);
-        }
+        const result = await safeRun({
+          method: String(req.method ?? "").toUpperCase(),
+          // Express strips a router's mount path from req.url; originalUrl keeps it.
+          url: typeof req.originalUrl === "string" ? req.originalUrl : String(req.url ?? "/"),
+          contentType: single(headers["content-type"]),
+          contentLength: single(headers["content-length"]),
+          headers,
+          readBody: (max) => readNodeBody(req, max),
+        });
         sendNode(res, result);
       };
     },
@@ -473,9 +477,12 @@ function readNodeBody(req, maxBytes) {
 
 function sendNode(res, result) {
   if (res.headersSent || res.writableEnded) return;
-  const text = JSON.stringify(result.body);
+  const bytes = utf8.encode(JSON.stringify(result.body));
   res.statusCode = result.status;
   for (const [name, value] of Object.entries({ ...JSON_HEADERS, ...result.headers })) res.setHeader(name, value);
-  res.setHeader("content-length", String(utf8.encode(text).byteLength));
-  res.end(text);
+  res.setHeader("content-length", String(bytes.byteLength));
+  // Over the limit, the rest of the body is not wanted: end the connection
+  // after the answer instead of reading it to keep the connection alive.
+  if (result.status === 413) res.setHeader("connection", "close");
+  res.end(bytes);
 }

@@ -338,6 +338,17 @@ describe("answers of the fetch adapter, and that no handler runs on a rejection"
     await rejected(request, {}, 500, "body_already_read");
   });
 
+  test("a body stream that fails while read: 400 body_read_failed", async () => {
+    const broken = new ReadableStream({
+      pull(controller) {
+        controller.error(new Error("connection reset"));
+      },
+    });
+    const request = new Request(`https://receiver.example${PATH}`, { method: "POST", headers: { "content-type": "application/json" }, body: broken, duplex: "half" });
+    const { error } = await rejected(request, {}, 400, "body_read_failed");
+    assert.match(String(error.cause), /connection reset/);
+  });
+
   test("handle() with something that is not a Request throws a TypeError", async () => {
     const webhooks = createWebhooks({ secret: SECRET });
     await assert.rejects(webhooks.handle({ url: "/x" }), TypeError);

@@ -12,7 +12,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 
-.PHONY: demo test pkg bench catalogue tools-rust tools-node tools-browser test-rust test-js inspector
+.PHONY: demo test pkg bench catalogue tools-rust tools-node tools-browser test-rust test-js inspector fuzz
 
 demo: pkg
 	node examples-js/demo.mjs
@@ -33,6 +33,22 @@ pkg: tools-rust tools-node
 
 catalogue:
 	UPDATE_GENERATED=1 cargo test --test generated
+
+# Fuzzing (docs/limits.md): seeds fuzz/corpus from the reference examples and
+# runs each cargo-fuzz target for FUZZ_SECONDS (`make fuzz FUZZ_SECONDS=300`).
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 allows them on stable.
+# A crash stops the run and leaves its input in fuzz/artifacts/<target>/.
+# FUZZ_ARGS passes more libFuzzer flags (e.g. FUZZ_ARGS=-max_len=65536).
+FUZZ_SECONDS ?= 60
+FUZZ_ARGS ?=
+FUZZ_TARGETS := parse_validate verify_signature
+fuzz:
+	@command -v cargo-fuzz >/dev/null || { echo "installing cargo-fuzz (a few minutes)"; cargo install cargo-fuzz; }
+	node fuzz/seed.mjs
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		dict=; if [ -f $$t.dict ]; then dict=-dict=$$t.dict; fi; \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $$dict $(FUZZ_ARGS); \
+	done
 
 tools-rust:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

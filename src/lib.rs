@@ -11,5 +11,10 @@ pub use catalogue::{EventSpec, ExtraField, Section};
 pub use validate::{classify, too_large_report, validate, validate_str, well_formed_event_type, Code, Event, Issue, Mode, Options, Report, Severity};
 
 // What JS reads is built by plain Rust, so native tests check its shape.
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(any(target_arch = "wasm32", test, feature = "__fuzz"))]
 mod wasm;
+
+/// Not API: the JS-boundary encoder, exposed only for the fuzz targets in `fuzz/`.
+#[cfg(feature = "__fuzz")]
+#[doc(hidden)]
+pub use wasm::encode as __fuzz_encode;

@@ -2,7 +2,8 @@
 //! it. `encode` is plain Rust (tested natively); `exports` holds the
 //! `#[wasm_bindgen]` functions and exists only on wasm32.
 
-pub(crate) mod encode;
+// `pub` (in this private module) only so `__fuzz_encode` can re-export it.
+pub mod encode;
 
 #[cfg(target_arch = "wasm32")]
 mod exports;

@@ -443,3 +443,9 @@ export function deliveryKey(body) {
 export function __trapForTests() {
   return callWasm(() => glue.__test_trap());
 }
+
+/** @internal Test hook: the current instance's wasm memory in bytes (see hardening tests). */
+export function __memoryBytesForTests() {
+  requireBound();
+  return memory.buffer.byteLength;
+}

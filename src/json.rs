@@ -182,8 +182,16 @@ pub fn parse(input: &[u8], max_depth: usize) -> Result<Node<'_>, Error> {
     if text.starts_with('\u{feff}') {
         return Err(Error::at(input, 0, ErrorKind::ByteOrderMark));
     }
-    let mut parser = Parser { text, bytes: input, pos: 0, max_depth, path: Vec::new() };
-    let node = parser.value(0).map_err(|(offset, kind)| Error::at(input, offset, kind))?;
+    let mut parser = Parser { text, bytes: input, pos: 0, max_depth, trail: Vec::new() };
+    let node = match parser.value(0) {
+        Ok(node) => node,
+        Err((offset, mut kind)) => {
+            if let ErrorKind::DuplicateKey { path } = &mut kind {
+                *path = parser.duplicate_pointer(path);
+            }
+            return Err(Error::at(input, offset, kind));
+        }
+    };
     parser.skip_ws();
     if parser.pos != input.len() {
         return Err(Error::at(input, parser.pos, ErrorKind::TrailingData));
@@ -204,7 +212,10 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     max_depth: usize,
-    path: Vec<Step<'a>>,
+    /// The path to a repeated key, innermost step first, collected while the
+    /// error unwinds: the success path tracks no path at all (it used to
+    /// push and pop a step per member, the most frequent work of a parse).
+    trail: Vec<Step<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -262,12 +273,14 @@ impl<'a> Parser<'a> {
     fn object(&mut self, depth: usize) -> Result<Value<'a>, Fail> {
         self.enter(depth)?;
         self.pos += 1; // '{'
-        let mut members: Vec<Member<'a>> = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        // One allocation for a webhook body's handful of top-level members
+        // (nested objects grow as needed, so hostile input is not amplified).
+        let mut members: Vec<Member<'a>> = if depth == 1 { Vec::with_capacity(8) } else { Vec::new() };
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
@@ -280,9 +293,10 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected("':' after the key"));
             }
             self.pos += 1;
-            self.path.push(Step::Key(key));
-            let value = self.value(depth)?;
-            let Some(Step::Key(key)) = self.path.pop() else { unreachable!("pushed a key") };
+            let value = match self.value(depth) {
+                Ok(value) => value,
+                Err(fail) => return Err(self.within(fail, Step::Key(key))),
+            };
             members.push(Member { key, offset, value });
             self.skip_ws();
             match self.peek() {
@@ -315,7 +329,9 @@ impl<'a> Parser<'a> {
         };
         match repeated {
             Some(i) => {
-                let mut path = self.pointer();
+                // The pointer of the repeated key inside this object; the
+                // enclosing steps are added as the error unwinds (`within`).
+                let mut path = String::new();
                 push_pointer_token(&mut path, &members[i].key);
                 Err((members[i].offset, ErrorKind::DuplicateKey { path }))
             }
@@ -323,9 +339,20 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn pointer(&self) -> String {
+    /// Records the step a failure passed through on its way out, when the
+    /// failure is a duplicate key (the only error that names a path).
+    fn within(&mut self, fail: Fail, step: Step<'a>) -> Fail {
+        if matches!(fail.1, ErrorKind::DuplicateKey { .. }) {
+            self.trail.push(step);
+        }
+        fail
+    }
+
+    /// The full pointer of a repeated key: the recorded steps, outermost
+    /// first, then the key's own token.
+    fn duplicate_pointer(&self, inner: &str) -> String {
         let mut p = String::new();
-        for step in &self.path {
+        for step in self.trail.iter().rev() {
             match step {
                 Step::Key(k) => push_pointer_token(&mut p, k),
                 Step::Index(i) => {
@@ -334,22 +361,26 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        p.push_str(inner);
         p
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, Fail> {
         self.enter(depth)?;
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        // `changed_fields` (a member of the top-level object) lists a few
+        // names: one allocation; deeper arrays grow as needed.
+        let mut items = if depth <= 2 { Vec::with_capacity(8) } else { Vec::new() };
         loop {
-            self.path.push(Step::Index(items.len()));
-            let item = self.value(depth)?;
-            self.path.pop();
+            let item = match self.value(depth) {
+                Ok(item) => item,
+                Err(fail) => return Err(self.within(fail, Step::Index(items.len()))),
+            };
             items.push(item);
             self.skip_ws();
             match self.peek() {
@@ -408,19 +439,18 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
         self.pos += 1; // opening quote
         let start = self.pos;
-        // Fast path: no escape, borrow the input.
-        loop {
-            match self.peek() {
-                None => return Err((self.pos, ErrorKind::UnexpectedEnd)),
-                Some(b'"') => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => return Err((self.pos, ErrorKind::ControlCharacter)),
-                Some(_) => self.pos += 1,
+        // Fast path: no escape, borrow the input. One tight scan to the
+        // first byte that needs a decision (most strings have none inside).
+        self.pos = start + plain_run(&self.bytes[start..]);
+        match self.peek() {
+            None => return Err((self.pos, ErrorKind::UnexpectedEnd)),
+            Some(b'"') => {
+                let s = &self.text[start..self.pos];
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err((self.pos, ErrorKind::ControlCharacter)),
         }
         let mut out = String::from(&self.text[start..self.pos]);
         loop {
@@ -498,6 +528,31 @@ impl<'a> Parser<'a> {
         self.pos += 4;
         Ok(n)
     }
+}
+
+/// Length of the leading part of `bytes` that holds no `"`, `\\` or control
+/// character: eight bytes per step (SWAR, no `unsafe`, no SIMD needed), since
+/// string contents are most of a webhook body. `bytes` is the rest of the
+/// input, so the eight-byte reads run past the string's closing quote and
+/// only the input's last few bytes go one by one.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let mut done = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Bytes below 0x20, bytes equal to '"', bytes equal to '\\'. A borrow
+        // can only flag bytes above a real match, so the lowest flag is exact.
+        let found = (x.wrapping_sub(ONES * 0x20) & !x | has_zero(x ^ (ONES * u64::from(b'"'))) | has_zero(x ^ (ONES * u64::from(b'\\')))) & HIGH;
+        if found != 0 {
+            return done + (found.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    done + bytes[done..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len() - done)
 }
 
 impl Value<'_> {
@@ -581,6 +636,25 @@ mod tests {
 
     fn kind(input: &str) -> ErrorKind {
         parse(input.as_bytes(), 128).unwrap_err().kind
+    }
+
+    #[test]
+    fn plain_run_stops_at_the_first_quote_backslash_or_control() {
+        for len in 0..20 {
+            for stop in [b'"', b'\\', 0x00, 0x1f] {
+                for at in 0..=len {
+                    let mut bytes = vec![b'a'; len];
+                    // Bytes that must not stop it: high UTF-8 bytes, 0x20, 0x7f.
+                    for (i, b) in bytes.iter_mut().enumerate() {
+                        *b = [b'a', 0xc3, 0xa9, b' ', 0x7f, b'!', b'#', b'['][i % 8];
+                    }
+                    if at < len {
+                        bytes[at] = stop;
+                    }
+                    assert_eq!(plain_run(&bytes), at, "len {len} stop {stop} at {at}");
+                }
+            }
+        }
     }
 
     #[test]

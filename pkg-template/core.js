@@ -4,39 +4,75 @@
 //
 // Why this file reads wasm memory itself instead of letting wasm-bindgen build
 // objects: crossing the boundary dominates the cost of a validation. The body
-// is written straight into one long-lived buffer inside the instance, and the
-// report comes back as a few u32 words whose strings are spans of the body the
-// caller already holds (see src/wasm/encode.rs for the layout).
+// is written straight into one long-lived buffer inside the instance, the
+// instance's own exports are called with numbers only (no wasm-bindgen
+// wrapper per call), and the report comes back as u32 words whose strings are
+// spans of the body the caller already holds (see src/wasm/encode.rs for the
+// layout). Catalogue strings (event type, resource type, documented keys) are
+// the interned strings of the cached, frozen EventInfo objects.
 import * as glue from "./healthie_webhooks.js";
 
 const FLAG_VALID = 1;
 const FLAG_EVENT = 2;
 const FLAG_ISSUES = 4;
 const FLAG_ASCII = 8;
+const FLAG_TYPE_AS_CATALOGUED = 16;
 const ABSENT = 0xffffffff;
 const IN_SCRATCH = 0x80000000;
 const KIND_STRING = 0;
 const KIND_NULL = 1;
+const KIND_MASK = 0xff;
+const FIELD_SHIFT = 8;
+const ISSUE_WORDS = 8;
+const VERIFICATION_WORDS = 8;
+const EVENT_AND_ASCII = FLAG_EVENT | FLAG_ASCII;
 
 const DEFAULT_MAX_BYTES = 1 << 20;
 const DEFAULT_MAX_DEPTH = 64;
+/** Bytes of newline-delimited JSON handed to the instance per call. */
+const BATCH_CHUNK = 1 << 20;
+/** Secret sets the instance keeps keyed (see secretSlot). */
+const SECRET_SLOTS = 16;
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false });
+// Node's Buffer decodes a byte range to a one-byte string in one native call:
+// for an ASCII body that string's offsets are its byte offsets, so every
+// string of the report is a cheap slice of it.
+const bufferLatin1 =
+  typeof Buffer === "function" && typeof Buffer.prototype?.latin1Slice === "function" ? Buffer.prototype.latin1Slice : null;
+let latin1Decoder;
 
+let raw = null; // the instance's own exports
 let memory = null;
 let u8 = null;
 let u32 = null;
 let inputPtr = 0;
 let inputCap = 0;
+let scratchBase = -1;
 let bound = false;
+let issueCodes = null;
+let verificationCodes = null;
+const secretSlots = new Map(); // secret (or JSON of the list) -> slot in the instance
 
-/** @internal Called by the entry file once the glue is initialised. */
+/** @internal Called by the entry file once the glue is initialised (and again after a restart). */
 export function bindInstance() {
-  memory = glue.instance_memory();
+  // Once the glue is initialised, `initSync()` with no argument returns the
+  // exports of the instance it holds: their numeric functions are called
+  // directly, skipping wasm-bindgen's wrapper (and its guard) on every call.
+  raw = glue.initSync();
+  if (raw === undefined || raw === null || typeof raw.validate_input !== "function") {
+    throw new Error("healthie-webhooks: the wasm glue did not hand over the instance's exports");
+  }
+  memory = raw.memory;
   refreshViews();
   inputPtr = 0;
   inputCap = 0;
+  scratchBase = -1;
+  secretSlots.clear();
+  const [issues, verifications] = glue.code_names().split("\n\n");
+  issueCodes = issues.split("\n");
+  verificationCodes = verifications.split("\n");
   bound = true;
 }
 
@@ -58,7 +94,7 @@ function views() {
 function ensureInput(capacity) {
   if (capacity > inputCap) {
     const cap = Math.max(capacity, 4096);
-    inputPtr = glue.input_buffer(cap);
+    inputPtr = raw.input_buffer(cap) >>> 0;
     inputCap = cap;
   }
   views();
@@ -75,17 +111,21 @@ function requireBound() {
 // A trap (a Rust panic compiled to `unreachable`, or an engine limit) leaves
 // the instance unusable. Start a fresh one so the next call works, and make
 // this call fail loudly with a real Error.
+function restarted(e) {
+  if (e instanceof WebAssembly.RuntimeError) {
+    glue.__wbg_reset_state();
+    bindInstance();
+    return new Error(`healthie-webhooks: the wasm instance trapped (${e.message}); it was restarted and later calls will work`, { cause: e });
+  }
+  return e;
+}
+
 function callWasm(fn) {
   requireBound();
   try {
     return fn();
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) {
-      glue.__wbg_reset_state();
-      bindInstance();
-      throw new Error(`healthie-webhooks: the wasm instance trapped (${e.message}); it was restarted and later calls will work`, { cause: e });
-    }
-    throw e;
+    throw restarted(e);
   }
 }
 
@@ -180,86 +220,139 @@ export function events() {
 
 // ---------------------------------------------------------------- validate
 
-// Where the strings of the current report come from.
-let srcString = null; // the caller's string, when it is ASCII
-let srcBytes = null; // the caller's bytes
-let srcAscii = false;
-let scratchBase = -1;
-
-function decodeBytes(bytes, start, end) {
-  if (srcAscii && end - start <= 24) {
-    // Short ASCII (IDs, names): cheaper than a TextDecoder call.
-    let s = "";
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
+/**
+ * The body's bytes [start, end) as a string with one character per byte: for
+ * ASCII text, its offsets are byte offsets. Node: one native call; elsewhere
+ * TextDecoder (UTF-8 gives the same string for ASCII; `latin1` keeps the
+ * offsets of a mixed batch chunk, or null when the runtime lacks it).
+ */
+function byteText(bytes, start, end, mixed) {
+  if (bufferLatin1 !== null) return bufferLatin1.call(bytes, start, end);
+  if (!mixed) return utf8Decoder.decode(bytes.subarray(start, end));
+  if (latin1Decoder === undefined) {
+    try {
+      latin1Decoder = new TextDecoder("latin1");
+    } catch {
+      latin1Decoder = null;
+    }
   }
-  return utf8Decoder.decode(bytes.subarray(start, end));
+  return latin1Decoder === null ? null : latin1Decoder.decode(bytes.subarray(start, end));
 }
 
-function stringAt(start, end) {
-  if (start >= IN_SCRATCH) {
-    if (scratchBase < 0) scratchBase = glue.scratch_ptr();
-    views();
-    return utf8Decoder.decode(u8.subarray(scratchBase + (start - IN_SCRATCH), scratchBase + end));
-  }
-  if (srcString !== null) return srcString.slice(start, end);
-  if (srcBytes !== null) return decodeBytes(srcBytes, start, end);
-  // A non-ASCII string body: its UTF-8 copy is still in the input buffer.
-  views();
-  return utf8Decoder.decode(u8.subarray(inputPtr + start, inputPtr + end));
+function scratchText(start, end) {
+  if (scratchBase < 0) scratchBase = raw.scratch_ptr() >>> 0;
+  return utf8Decoder.decode(u8.subarray(scratchBase + (start - IN_SCRATCH), scratchBase + end));
 }
 
-function runValidate(len, opts) {
-  scratchBase = -1;
-  const at = glue.validate_input(len, opts.strict, opts.maxBytes, opts.maxDepth) >>> 2;
-  views();
-  const flags = u32[at];
-  const specIndex = u32[at + 1];
-  const info = specIndex === 0 ? null : infoAt(specIndex - 1);
-  srcAscii = (flags & FLAG_ASCII) !== 0;
+// Where the next report starts, after readReport (batches).
+let cursor = 0;
+// The strings of the report being read: see readReport.
+let spanText = null;
+let spanBytes = null;
+let spanSliced = false;
+
+// One string of a report: a slice of the text, a decode of the bytes (null:
+// the instance's input buffer, whose view a memory growth may replace), or a
+// scratch string.
+function span(start, end) {
+  if (start >= IN_SCRATCH) return scratchText(start, end);
+  if (spanSliced) return spanText.slice(start, end);
+  if (spanBytes === null) return utf8Decoder.decode(u8.subarray(inputPtr + start, inputPtr + end));
+  return utf8Decoder.decode(spanBytes.subarray(start, end));
+}
+
+/**
+ * The report whose words start at `at`. Its strings are spans of `bytes`
+ * (the body or a batch chunk; null: the input buffer); `text` is those bytes
+ * as a string with one character per byte (or null), sliced for ASCII reports.
+ */
+function readReport(at, text, bytes, mode) {
+  let w = u32;
+  const flags = w[at];
+  const spec = w[at + 1];
+  let info = null;
+  if (spec !== 0) {
+    info = infos[spec - 1];
+    if (info === undefined) {
+      // First report of this event type: building its EventInfo calls into
+      // the instance, which may grow memory (and detach the views).
+      info = infoAt(spec - 1);
+      views();
+      w = u32;
+    }
+  }
+  at += 2;
+  spanSliced = (flags & FLAG_ASCII) !== 0 && text !== null;
+  spanText = text;
+  spanBytes = bytes;
   let event = null;
-  if (flags & FLAG_EVENT) event = decodeEvent(at + 2, info);
-  const issues = flags & FLAG_ISSUES ? JSON.parse(glue.issues_json()) : [];
-  return { valid: (flags & FLAG_VALID) !== 0, mode: opts.mode, event, info, issues };
-}
-
-function decodeEvent(w, info) {
-  // Words are read before any decode: decoding a scratch string may call into
-  // wasm, but never reallocates the words.
-  const words = u32;
-  const resourceId = stringAt(words[w], words[w + 1]);
-  const resourceIdType = stringAt(words[w + 2], words[w + 3]);
-  // The catalogue's interned string when the name is known.
-  const eventType = info !== null ? info.eventType : stringAt(words[w + 4], words[w + 5]);
-  const event = { resource_id: resourceId, resource_id_type: resourceIdType, event_type: eventType };
-  let at = w + 6;
-  const changedCount = words[at++];
-  if (changedCount !== ABSENT) {
-    const changed = new Array(changedCount);
-    for (let i = 0; i < changedCount; i++, at += 2) changed[i] = stringAt(words[at], words[at + 1]);
-    event.changed_fields = changed;
+  if ((flags & FLAG_EVENT) !== 0) {
+    const resourceId = span(w[at], w[at + 1]);
+    const resourceIdType = (flags & FLAG_TYPE_AS_CATALOGUED) !== 0 ? info.resourceIdType : span(w[at + 2], w[at + 3]);
+    const eventType = info !== null ? info.eventType : span(w[at + 4], w[at + 5]);
+    at += 6;
+    const changedCount = w[at++];
+    if (changedCount === ABSENT) {
+      event = { resource_id: resourceId, resource_id_type: resourceIdType, event_type: eventType };
+    } else {
+      const changed = new Array(changedCount);
+      for (let i = 0; i < changedCount; i++, at += 2) changed[i] = span(w[at], w[at + 1]);
+      event = { resource_id: resourceId, resource_id_type: resourceIdType, event_type: eventType, changed_fields: changed };
+    }
+    const extraCount = w[at++];
+    for (let i = 0; i < extraCount; i++, at += 5) {
+      const kindWord = w[at + 2];
+      const field = kindWord >>> FIELD_SHIFT;
+      // A documented field's key is the catalogue's (interned) string.
+      const key = field !== 0 ? info.extraFields[field - 1].name : span(w[at], w[at + 1]);
+      const kind = kindWord & KIND_MASK;
+      const value = kind === KIND_STRING ? span(w[at + 3], w[at + 4]) : kind === KIND_NULL ? null : JSON.parse(span(w[at + 3], w[at + 4]));
+      if (key === "__proto__") {
+        // An own property, as JSON.parse makes it, not the object's prototype.
+        Object.defineProperty(event, key, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        event[key] = value;
+      }
+    }
   }
-  const extraCount = words[at++];
-  for (let i = 0; i < extraCount; i++, at += 5) {
-    const key = stringAt(words[at], words[at + 1]);
-    const kind = words[at + 2];
-    event[key] =
-      kind === KIND_STRING ? stringAt(words[at + 3], words[at + 4])
-      : kind === KIND_NULL ? null
-      : JSON.parse(stringAt(words[at + 3], words[at + 4]));
+  let issues;
+  if ((flags & FLAG_ISSUES) !== 0) {
+    const count = w[at++];
+    issues = new Array(count);
+    for (let i = 0; i < count; i++, at += ISSUE_WORDS) {
+      const issue = {
+        code: issueCodes[w[at]],
+        severity: w[at + 1] === 0 ? "error" : "warning",
+        path: scratchText(w[at + 2], w[at + 3]),
+        message: scratchText(w[at + 4], w[at + 5]),
+      };
+      if (w[at + 6] !== ABSENT) {
+        issue.line = w[at + 6];
+        issue.column = w[at + 7];
+      }
+      issues[i] = issue;
+    }
+  } else {
+    issues = [];
   }
-  return event;
+  cursor = at;
+  // Keep no reference to the caller's body.
+  spanText = null;
+  spanBytes = null;
+  return { valid: (flags & FLAG_VALID) !== 0, mode, event, info, issues };
 }
 
 function validateBytes(bytes, opts) {
   const len = bytes.length;
-  srcString = null;
-  srcBytes = bytes;
   if (len <= opts.maxBytes) {
     ensureInput(len);
     u8.set(bytes, inputPtr);
   }
-  return runValidate(len, opts);
+  scratchBase = -1;
+  const at = (raw.validate_input(len, opts.strict, opts.maxBytes, opts.maxDepth) >>> 0) >>> 2;
+  views();
+  const text = (u32[at] & EVENT_AND_ASCII) === EVENT_AND_ASCII ? byteText(bytes, 0, len, false) : null;
+  return readReport(at, text, bytes, opts.mode);
 }
 
 function utf8Length(str) {
@@ -277,16 +370,20 @@ function utf8Length(str) {
 }
 
 function validateString(str, opts) {
-  srcBytes = null;
   if (str.length > opts.maxBytes) {
-    srcString = null;
-    return runValidate(utf8Length(str), opts);
+    scratchBase = -1;
+    const at = (raw.validate_input(utf8Length(str), opts.strict, opts.maxBytes, opts.maxDepth) >>> 0) >>> 2;
+    views();
+    return readReport(at, null, null, opts.mode);
   }
   ensureInput(str.length * 3);
   const { written } = utf8Encoder.encodeInto(str, u8.subarray(inputPtr, inputPtr + inputCap));
-  // ASCII: byte offsets are string offsets, so spans slice the caller's string.
-  srcString = written === str.length ? str : null;
-  return runValidate(written, opts);
+  scratchBase = -1;
+  const at = (raw.validate_input(written, opts.strict, opts.maxBytes, opts.maxDepth) >>> 0) >>> 2;
+  views();
+  // ASCII: byte offsets are string offsets, so spans slice the caller's
+  // string; otherwise they are decoded from the UTF-8 copy in the instance.
+  return readReport(at, written === str.length ? str : null, null, opts.mode);
 }
 
 /**
@@ -294,25 +391,124 @@ function validateString(str, opts) {
  * an exception; only misuse (a number as body, an unknown mode) throws.
  */
 export function validate(body, options) {
-  const opts = readOptions(options);
-  return callWasm(() => {
-    try {
-      if (body instanceof Uint8Array) return validateBytes(body, opts);
-      if (typeof body === "string") return validateString(body, opts);
-      if (body instanceof ArrayBuffer) return validateBytes(new Uint8Array(body), opts);
-      if (ArrayBuffer.isView(body)) return validateBytes(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), opts);
-      if (isPlainObject(body)) {
-        // Already parsed: duplicate keys and syntax are gone; re-serialise.
-        return validateString(JSON.stringify(body), opts);
-      }
-    } finally {
-      srcString = null;
-      srcBytes = null;
+  const opts = options === undefined ? LENIENT : readOptions(options);
+  requireBound();
+  try {
+    if (body instanceof Uint8Array) return validateBytes(body, opts);
+    if (typeof body === "string") return validateString(body, opts);
+    if (body instanceof ArrayBuffer) return validateBytes(new Uint8Array(body), opts);
+    if (ArrayBuffer.isView(body)) return validateBytes(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), opts);
+    if (isPlainObject(body)) {
+      // Already parsed: duplicate keys and syntax are gone; re-serialise.
+      return validateString(JSON.stringify(body), opts);
     }
-    throw new TypeError(
-      `validate(body): pass the raw body as a Uint8Array, Buffer, ArrayBuffer or string (or an already parsed plain object), got ${describe(body)}`,
-    );
-  });
+  } catch (e) {
+    throw restarted(e);
+  }
+  throw new TypeError(
+    `validate(body): pass the raw body as a Uint8Array, Buffer, ArrayBuffer or string (or an already parsed plain object), got ${describe(body)}`,
+  );
+}
+
+// One chunk of newline-delimited JSON, already in the input buffer: every
+// report appended to `reports`.
+function batchChunk(len, text, bytes, opts, reports) {
+  scratchBase = -1;
+  const at = (raw.validate_batch(len, opts.strict, opts.maxBytes, opts.maxDepth) >>> 0) >>> 2;
+  views();
+  const count = u32[at];
+  cursor = at + 1;
+  for (let i = 0; i < count; i++) reports.push(readReport(cursor, text, bytes, opts.mode));
+}
+
+// A single line longer than a chunk and than maxBytes: reported as too large
+// without copying it (whitespace-only lines are skipped, as in the instance).
+function oversizedLine(len, opts, reports) {
+  scratchBase = -1;
+  const at = (raw.validate_input(len, opts.strict, opts.maxBytes, opts.maxDepth) >>> 0) >>> 2;
+  views();
+  reports.push(readReport(at, null, null, opts.mode));
+}
+
+function batchBytes(bytes, opts, reports) {
+  const total = bytes.length;
+  let start = 0;
+  while (start < total) {
+    let end = Math.min(start + BATCH_CHUNK, total);
+    if (end < total) {
+      const newline = bytes.lastIndexOf(10, end - 1);
+      if (newline >= start) {
+        end = newline + 1;
+      } else {
+        // One line longer than a chunk.
+        const next = bytes.indexOf(10, end);
+        end = next === -1 ? total : next + 1;
+        const lineLength = end - start - (bytes[end - 1] === 10 ? 1 : 0);
+        if (lineLength > opts.maxBytes) {
+          let blank = true;
+          for (let i = start; i < start + lineLength && blank; i++) blank = bytes[i] === 32 || bytes[i] === 9 || bytes[i] === 13;
+          if (!blank) oversizedLine(lineLength, opts, reports);
+          start = end;
+          continue;
+        }
+      }
+    }
+    const chunk = bytes.subarray(start, end);
+    ensureInput(end - start);
+    u8.set(chunk, inputPtr);
+    batchChunk(end - start, byteText(bytes, start, end, true), chunk, opts, reports);
+    start = end;
+  }
+}
+
+function batchString(str, opts, reports) {
+  const total = str.length;
+  // Characters per chunk: at most 3 bytes each in UTF-8.
+  const chunkChars = BATCH_CHUNK / 2;
+  let start = 0;
+  while (start < total) {
+    let end = Math.min(start + chunkChars, total);
+    if (end < total) {
+      const newline = str.lastIndexOf("\n", end - 1);
+      if (newline >= start) {
+        end = newline + 1;
+      } else {
+        const next = str.indexOf("\n", end);
+        end = next === -1 ? total : next + 1;
+      }
+    }
+    const chunk = start === 0 && end === total ? str : str.slice(start, end);
+    ensureInput(chunk.length * 3);
+    const { written } = utf8Encoder.encodeInto(chunk, u8.subarray(inputPtr, inputPtr + inputCap));
+    // ASCII chunk: spans slice it. Otherwise they are decoded from the copy.
+    batchChunk(written, written === chunk.length ? chunk : null, null, opts, reports);
+    start = end;
+  }
+}
+
+/**
+ * Validate many bodies at once: newline-delimited JSON (one body per line,
+ * empty and whitespace-only lines skipped), in one crossing per megabyte.
+ * Returns one Report per body, in order; `maxBytes` applies to each line.
+ */
+export function validateBatch(ndjson, options) {
+  const opts = options === undefined ? LENIENT : readOptions(options);
+  requireBound();
+  const reports = [];
+  try {
+    if (typeof ndjson === "string") batchString(ndjson, opts, reports);
+    else if (ndjson instanceof Uint8Array) batchBytes(ndjson, opts, reports);
+    else if (ndjson instanceof ArrayBuffer) batchBytes(new Uint8Array(ndjson), opts, reports);
+    else if (ArrayBuffer.isView(ndjson)) batchBytes(new Uint8Array(ndjson.buffer, ndjson.byteOffset, ndjson.byteLength), opts, reports);
+    else {
+      throw new TypeError(
+        `validateBatch(ndjson): pass newline-delimited JSON as a Uint8Array, Buffer, ArrayBuffer or string, got ${describe(ndjson)}`,
+      );
+    }
+  } catch (e) {
+    throw restarted(e);
+  }
+  return reports;
 }
 
 // ---------------------------------------------------------------- signatures
@@ -392,6 +588,90 @@ function parseResult(json) {
   return result;
 }
 
+// The slot of a secret set in the instance, registering it on first use:
+// the instance keys the HMAC once per secret, not once per delivery. Only
+// the last few sets are kept (a receiver has one, two while rotating).
+function secretSlot(secrets) {
+  const key = secrets.length === 1 ? secrets[0] : JSON.stringify(secrets);
+  const known = secretSlots.get(key);
+  if (known !== undefined) return known;
+  if (secretSlots.size >= SECRET_SLOTS) {
+    raw.forget_secrets();
+    secretSlots.clear();
+  }
+  let size = 0;
+  for (const s of secrets) size += 4 + s.length * 3;
+  ensureInput(size);
+  let p = inputPtr;
+  for (const s of secrets) {
+    const { written } = utf8Encoder.encodeInto(s, u8.subarray(p + 4, p + 4 + s.length * 3));
+    u8[p] = written & 0xff;
+    u8[p + 1] = (written >>> 8) & 0xff;
+    u8[p + 2] = (written >>> 16) & 0xff;
+    u8[p + 3] = written >>> 24;
+    p += 4 + written;
+  }
+  const slot = raw.secret_slot(p - inputPtr, secrets.length) >>> 0;
+  views();
+  // JS already refused empty secrets, so the instance cannot refuse one.
+  if (slot === 0) throw new Error("healthie-webhooks: the instance refused a secret");
+  secretSlots.set(key, slot);
+  return slot;
+}
+
+// Writes `s` as UTF-8 at `p` (room for 3 bytes per unit); returns its length.
+function writeText(s, p) {
+  const n = s.length;
+  if (n <= 128) {
+    // Short ASCII (method, path, headers): a loop beats a TextEncoder call.
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[p + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return utf8Encoder.encodeInto(s, u8.subarray(p, p + n * 3)).written;
+}
+
+// Body and request strings into the instance, one call: verification words
+// at the returned word index, then (andValidate, valid) the report's.
+function runVerify(bytes, method, path, query, digest, signature, secrets, andValidate, opts) {
+  const slot = secretSlot(secrets);
+  const len = bytes.length;
+  const room = 3 * (method.length + path.length + query.length + (digest === undefined ? 0 : digest.length) + (signature === undefined ? 0 : signature.length));
+  ensureInput(len + room);
+  u8.set(bytes, inputPtr);
+  let p = inputPtr + len;
+  const methodLen = writeText(method, p);
+  p += methodLen;
+  const pathLen = writeText(path, p);
+  p += pathLen;
+  const queryLen = writeText(query, p);
+  p += queryLen;
+  let digestLen = ABSENT;
+  if (digest !== undefined) {
+    digestLen = writeText(digest, p);
+    p += digestLen;
+  }
+  const signatureLen = signature === undefined ? ABSENT : writeText(signature, p);
+  scratchBase = -1;
+  const ptr =
+    raw.verify_request(len, methodLen, pathLen, queryLen, digestLen, signatureLen, slot, andValidate, opts.strict, opts.maxBytes, opts.maxDepth) >>> 0;
+  views();
+  if (ptr === 0) throw new Error("healthie-webhooks: no secret reached the instance");
+  return ptr >>> 2;
+}
+
+function readVerification(at) {
+  const w = u32;
+  const result = { valid: w[at + 1] === 1, code: verificationCodes[w[at]], message: scratchText(w[at + 2], w[at + 3]) };
+  if (w[at + 4] !== ABSENT) result.signedString = scratchText(w[at + 4], w[at + 5]);
+  if (w[at + 6] !== ABSENT) result.likelyCause = scratchText(w[at + 6], w[at + 7]);
+  return result;
+}
+
 /**
  * Verify Healthie's HMAC-SHA256 signature of a delivery. Synchronous.
  * Returns { valid, code, message, signedString?, likelyCause? }.
@@ -403,10 +683,42 @@ export function verifySignature(request, secret) {
   const bytes = rawBody(request.body, fn);
   const digest = headerValue(request.headers, "content-digest");
   const signature = headerValue(request.headers, "signature");
-  return callWasm(() => {
-    writeBody(bytes);
-    return parseResult(glue.verify_input(bytes.length, method, path, query, digest, signature, secrets));
-  });
+  requireBound();
+  try {
+    return readVerification(runVerify(bytes, method, path, query, digest, signature, secrets, false, LENIENT));
+  } catch (e) {
+    throw restarted(e);
+  }
+}
+
+/**
+ * A receiver's whole hot path in one call: verify the signature and, when it
+ * is valid, validate the body (written into the instance once). Returns
+ * { verification, report }; `report` is null when the signature is not valid
+ * (an unauthenticated body is not worth reading).
+ */
+export function verifyAndValidate(request, secret, options) {
+  const fn = "verifyAndValidate";
+  const { method, path, query } = readRequest(request, fn);
+  const secrets = readSecrets(secret, fn);
+  const opts = options === undefined ? LENIENT : readOptions(options);
+  const bytes = rawBody(request.body, fn);
+  const digest = headerValue(request.headers, "content-digest");
+  const signature = headerValue(request.headers, "signature");
+  requireBound();
+  try {
+    const at = runVerify(bytes, method, path, query, digest, signature, secrets, true, opts);
+    const verification = readVerification(at);
+    let report = null;
+    if (verification.valid) {
+      const r = at + VERIFICATION_WORDS;
+      const text = (u32[r] & EVENT_AND_ASCII) === EVENT_AND_ASCII ? byteText(bytes, 0, bytes.length, false) : null;
+      report = readReport(r, text, bytes, opts.mode);
+    }
+    return { verification, report };
+  } catch (e) {
+    throw restarted(e);
+  }
 }
 
 /**

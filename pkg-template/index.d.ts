@@ -105,6 +105,12 @@ export type Body = Uint8Array | ArrayBuffer | ArrayBufferView | string | Record<
 
 /** Parse, classify and validate a body. Bad input gives a report; misuse throws a TypeError. */
 export function validate(body: Body, options?: ValidateOptions): Report;
+/**
+ * Validate many bodies at once: newline-delimited JSON, one body per line
+ * (empty and whitespace-only lines are skipped), one crossing into wasm per
+ * megabyte. One Report per body, in order; `maxBytes` applies to each line.
+ */
+export function validateBatch(ndjson: Uint8Array | ArrayBuffer | ArrayBufferView | string, options?: ValidateOptions): Report[];
 /** Catalogue entry of an event type, or null. */
 export function classify(eventType: string): EventInfo | null;
 /** The whole catalogue (179 entries), sorted by eventType. */
@@ -144,6 +150,18 @@ export interface Verification {
 
 /** Verify a delivery's signature against one secret or several (rotation). Synchronous; throws a TypeError on misuse (no secret, parsed body). */
 export function verifySignature(request: SignedRequest, secret: string | readonly string[]): Verification;
+
+export interface VerifiedReport {
+  verification: Verification;
+  /** The report when the signature is valid; null otherwise (an unauthenticated body is not read). */
+  report: Report | null;
+}
+
+/**
+ * Verify and, when the signature is valid, validate a delivery in one call
+ * (the body crosses into wasm once). Same misuse errors as verifySignature.
+ */
+export function verifyAndValidate(request: SignedRequest, secret: string | readonly string[], options?: ValidateOptions): VerifiedReport;
 
 export interface SignedHeaders {
   "Content-Type": string;

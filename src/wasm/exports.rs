@@ -12,18 +12,24 @@ use wasm_bindgen::prelude::*;
 
 use super::encode::{self, Encoder};
 use crate::signature::{self, Headers, Request, Secret};
-use crate::validate::{too_large_report, validate, Issue, Mode, Options};
+use crate::validate::{too_large_report, validate, Mode, Options};
 
 #[derive(Default)]
 struct State {
     input: Vec<u8>,
     encoder: Encoder,
-    issues: Vec<Issue>,
+    /// Secret sets registered by `secret_slot`, keyed HMAC state included:
+    /// slot `n` is `secrets[n - 1]`.
+    secrets: Vec<Vec<Secret>>,
 }
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
+
+/// Secret sets kept at once; JS forgets them all (`forget_secrets`) before
+/// registering one more.
+const SECRET_SLOTS: usize = 16;
 
 /// The instance's memory, so JS can write bodies and read reports in place
 /// (fetched again after a re-instantiation).
@@ -43,39 +49,73 @@ pub fn input_buffer(capacity: usize) -> *mut u8 {
     })
 }
 
+fn options(strict: bool, max_bytes: usize, max_depth: usize) -> Options {
+    Options { mode: if strict { Mode::Strict } else { Mode::Lenient }, max_bytes, max_depth }
+}
+
+/// Validates `body` (or, when `len > max_bytes`, reports a body of `len`
+/// bytes as too large without reading it) and appends the report.
+fn append_report(encoder: &mut Encoder, body: &[u8], len: usize, base: usize, options: &Options) {
+    if len > options.max_bytes {
+        encoder.append(&[], base, &too_large_report(len, options));
+    } else {
+        encoder.append(body, base, &validate(body, options));
+    }
+}
+
 /// Validates the first `len` bytes of the input buffer (or reports a body of
 /// `len` bytes as too large without reading it) and returns where the
 /// report's words are.
 #[wasm_bindgen]
 pub fn validate_input(len: usize, strict: bool, max_bytes: usize, max_depth: usize) -> *const u32 {
-    let mode = if strict { Mode::Strict } else { Mode::Lenient };
-    let options = Options { mode, max_bytes, max_depth };
+    let options = options(strict, max_bytes, max_depth);
     STATE.with_borrow_mut(|s| {
-        let State { input, encoder, issues } = s;
-        if len > max_bytes {
-            let report = too_large_report(len, &options);
-            encoder.encode(&[], &report);
-            *issues = report.issues;
-        } else {
-            let body = &input[..len];
-            let report = validate(body, &options);
-            encoder.encode(body, &report);
-            *issues = report.issues;
-        }
+        let State { input, encoder, .. } = s;
+        encoder.words.clear();
+        encoder.scratch.clear();
+        let body = if len > max_bytes { &[][..] } else { &input[..len] };
+        append_report(encoder, body, len, 0, &options);
         encoder.words.as_ptr()
     })
 }
 
-/// Where strings that needed unescaping were copied (see `encode`).
+/// Validates every line of the first `len` bytes of the input buffer
+/// (newline-delimited JSON; empty and whitespace-only lines are skipped) in
+/// one call. Returns where the words are: the number of reports, then the
+/// reports back to back, spans relative to the buffer's start.
+#[wasm_bindgen]
+pub fn validate_batch(len: usize, strict: bool, max_bytes: usize, max_depth: usize) -> *const u32 {
+    let options = options(strict, max_bytes, max_depth);
+    STATE.with_borrow_mut(|s| {
+        let State { input, encoder, .. } = s;
+        encoder.words.clear();
+        encoder.scratch.clear();
+        encoder.words.push(0);
+        let mut count = 0u32;
+        let mut start = 0;
+        for line in input[..len].split(|&b| b == b'\n') {
+            if !line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                append_report(encoder, line, line.len(), start, &options);
+                count += 1;
+            }
+            start += line.len() + 1;
+        }
+        encoder.words[0] = count;
+        encoder.words.as_ptr()
+    })
+}
+
+/// Where strings that needed unescaping, and issue texts, were copied (see
+/// `encode`).
 #[wasm_bindgen]
 pub fn scratch_ptr() -> *const u8 {
     STATE.with_borrow(|s| s.encoder.scratch.as_ptr())
 }
 
-/// The last report's issues as JSON.
+/// The issue codes and the verification codes in index order (read once).
 #[wasm_bindgen]
-pub fn issues_json() -> String {
-    STATE.with_borrow(|s| encode::issues_json(&s.issues))
+pub fn code_names() -> String {
+    encode::code_names()
 }
 
 /// Every event name, newline-separated, in catalogue order.
@@ -90,51 +130,86 @@ pub fn event_info(index: usize) -> String {
     crate::catalogue::all().get(index).map(encode::event_info_json).unwrap_or_default()
 }
 
-/// Verifies the signature of the first `len` bytes of the input buffer.
-/// Returns JSON `{valid, code, message, signedString?, likelyCause?}`, or
-/// `{"misuse": "..."}` when no usable secret was given (JS throws).
+/// Registers `count` secrets written at the start of the input buffer (each
+/// a little-endian `u32` byte length, then its UTF-8) and returns their slot
+/// (1-based), or 0 when one is empty or the bytes are malformed. Keying the
+/// HMAC happens here, once per secret, not once per delivery.
 #[wasm_bindgen]
-pub fn verify_input(
-    len: usize,
-    method: &str,
-    path: &str,
-    query: &str,
-    content_digest: Option<String>,
-    signature_header: Option<String>,
-    secrets: Vec<String>,
-) -> String {
-    let keys: Result<Vec<Secret>, _> = secrets.iter().map(Secret::new).collect();
-    let keys = match keys {
-        Ok(keys) => keys,
-        Err(e) => return misuse(&e.to_string()),
-    };
-    STATE.with_borrow(|s| {
-        let headers = Headers {
-            content_digest: content_digest.as_deref(),
-            signature: signature_header.as_deref(),
-            ..Headers::default()
-        };
-        let request = Request { method, path, query, headers, body: &s.input[..len] };
-        match signature::verify(&request, &keys) {
-            Err(e) => misuse(&e.to_string()),
-            Ok(v) => {
-                let mut o = String::from(if v.is_valid() { "{\"valid\":true" } else { "{\"valid\":false" });
-                o.push_str(",\"code\":");
-                encode::json_string(&mut o, v.code.as_str());
-                o.push_str(",\"message\":");
-                encode::json_string(&mut o, &v.message);
-                if let Some(signed) = &v.signed_string {
-                    o.push_str(",\"signedString\":");
-                    encode::json_string(&mut o, signed);
-                }
-                if let Some(cause) = v.likely_cause {
-                    o.push_str(",\"likelyCause\":");
-                    encode::json_string(&mut o, cause);
-                }
-                o.push('}');
-                o
+pub fn secret_slot(len: usize, count: usize) -> u32 {
+    STATE.with_borrow_mut(|s| {
+        let mut bytes = &s.input[..len];
+        let mut set = Vec::with_capacity(count);
+        for _ in 0..count {
+            let Some((head, rest)) = bytes.split_first_chunk::<4>() else { return 0 };
+            let n = u32::from_le_bytes(*head) as usize;
+            let Some((secret, rest)) = rest.split_at_checked(n) else { return 0 };
+            match Secret::new(secret) {
+                Ok(secret) => set.push(secret),
+                Err(_) => return 0,
             }
+            bytes = rest;
         }
+        if set.is_empty() {
+            return 0;
+        }
+        if s.secrets.len() >= SECRET_SLOTS {
+            s.secrets.clear();
+        }
+        s.secrets.push(set);
+        u32::try_from(s.secrets.len()).unwrap_or(0)
+    })
+}
+
+/// Drops every registered secret set (JS does so before a seventeenth).
+#[wasm_bindgen]
+pub fn forget_secrets() {
+    STATE.with_borrow_mut(|s| s.secrets.clear());
+}
+
+/// Verifies the delivery whose body is the first `len` bytes of the input
+/// buffer against secret set `slot`. The request's strings follow the body:
+/// method, path, query, Content-Digest, Signature, of the given byte lengths
+/// (`u32::MAX`: header absent). With `and_validate` set, a valid delivery is also
+/// validated (one crossing for the receiver's whole hot path). Returns where
+/// the words are: a verification, then the report when there is one.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_request(
+    len: usize,
+    method_len: u32,
+    path_len: u32,
+    query_len: u32,
+    digest_len: u32,
+    signature_len: u32,
+    slot: u32,
+    and_validate: bool,
+    strict: bool,
+    max_bytes: usize,
+    max_depth: usize,
+) -> *const u32 {
+    STATE.with_borrow_mut(|s| {
+        let State { input, encoder, secrets } = s;
+        let (body, mut rest) = input.split_at(len);
+        let mut next = |n: u32| -> Option<&str> {
+            if n == u32::MAX {
+                return None;
+            }
+            let (text, after) = rest.split_at(n as usize);
+            rest = after;
+            // JS wrote these with TextEncoder, which always produces UTF-8.
+            Some(std::str::from_utf8(text).unwrap_or_default())
+        };
+        let (method, path, query) = (next(method_len).unwrap_or_default(), next(path_len).unwrap_or_default(), next(query_len).unwrap_or_default());
+        let headers = Headers { content_digest: next(digest_len), signature: next(signature_len), ..Headers::default() };
+        let keys = secrets.get((slot as usize).wrapping_sub(1)).map_or(&[][..], Vec::as_slice);
+        let request = Request { method, path, query, headers, body };
+        // No secrets cannot happen: JS registers at least one per slot.
+        let Ok(verification) = signature::verify(&request, keys) else { return std::ptr::null() };
+        encoder.verification(&verification);
+        if and_validate && verification.is_valid() {
+            append_report(encoder, body, len, 0, &options(strict, max_bytes, max_depth));
+        }
+        encoder.words.as_ptr()
     })
 }
 

@@ -70,10 +70,16 @@ export function bindInstance() {
   inputCap = 0;
   scratchBase = -1;
   secretSlots.clear();
+  bound = true;
+}
+
+// The names of issue and verification codes, read from the instance on first
+// need (not at start-up: cold start counts).
+function loadCodeNames() {
   const [issues, verifications] = glue.code_names().split("\n\n");
   issueCodes = issues.split("\n");
   verificationCodes = verifications.split("\n");
-  bound = true;
+  views();
 }
 
 /** @internal */
@@ -317,6 +323,10 @@ function readReport(at, text, bytes, mode) {
   }
   let issues;
   if ((flags & FLAG_ISSUES) !== 0) {
+    if (issueCodes === null) {
+      loadCodeNames();
+      w = u32;
+    }
     const count = w[at++];
     issues = new Array(count);
     for (let i = 0; i < count; i++, at += ISSUE_WORDS) {
@@ -665,6 +675,7 @@ function runVerify(bytes, method, path, query, digest, signature, secrets, andVa
 }
 
 function readVerification(at) {
+  if (verificationCodes === null) loadCodeNames();
   const w = u32;
   const result = { valid: w[at + 1] === 1, code: verificationCodes[w[at]], message: scratchText(w[at + 2], w[at + 3]) };
   if (w[at + 4] !== ABSENT) result.signedString = scratchText(w[at + 4], w[at + 5]);

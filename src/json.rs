@@ -535,7 +535,7 @@ impl<'a> Parser<'a> {
 /// string contents are most of a webhook body. `bytes` is the rest of the
 /// input, so the eight-byte reads run past the string's closing quote and
 /// only the input's last few bytes go one by one.
-fn plain_run(bytes: &[u8]) -> usize {
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v;

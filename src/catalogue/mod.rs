@@ -114,14 +114,19 @@ impl EventSpec {
 /// assert!(healthie_webhooks::catalogue::lookup("patient.exploded").is_none());
 /// ```
 pub fn lookup(event_type: &str) -> Option<&'static EventSpec> {
-    let mut slot = name_hash(event_type.as_bytes()) & (INDEX_SLOTS - 1);
+    lookup_bytes(event_type.as_bytes())
+}
+
+/// [`lookup`] by the name's bytes (for callers holding raw body bytes).
+pub(crate) fn lookup_bytes(event_type: &[u8]) -> Option<&'static EventSpec> {
+    let mut slot = name_hash(event_type) & (INDEX_SLOTS - 1);
     loop {
         let entry = INDEX[slot];
         if entry == 0 {
             return None;
         }
         let spec = &EVENTS[usize::from(entry) - 1];
-        if spec.event_type == event_type {
+        if spec.event_type.as_bytes() == event_type {
             return Some(spec);
         }
         slot = (slot + 1) & (INDEX_SLOTS - 1);

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::encode::{self, Encoder};
+use super::fast::Fast;
 use crate::signature::{self, Headers, Request, Secret};
 use crate::validate::{too_large_report, validate, Mode, Options};
 
@@ -18,6 +19,7 @@ use crate::validate::{too_large_report, validate, Mode, Options};
 struct State {
     input: Vec<u8>,
     encoder: Encoder,
+    fast: Fast,
     /// Secret sets registered by `secret_slot`, keyed HMAC state included:
     /// slot `n` is `secrets[n - 1]`.
     secrets: Vec<Vec<Secret>>,
@@ -54,13 +56,22 @@ fn options(strict: bool, max_bytes: usize, max_depth: usize) -> Options {
 }
 
 /// Validates `body` (or, when `len > max_bytes`, reports a body of `len`
-/// bytes as too large without reading it) and appends the report.
-fn append_report(encoder: &mut Encoder, body: &[u8], len: usize, base: usize, options: &Options) {
+/// bytes as too large without reading it) and appends the report: through
+/// the allocation-free pass when the body is a clean delivery (see `fast`).
+fn append_report(fast: &mut Fast, encoder: &mut Encoder, body: &[u8], len: usize, base: usize, options: &Options) {
     if len > options.max_bytes {
         encoder.append(&[], base, &too_large_report(len, options));
-    } else {
-        encoder.append(body, base, &validate(body, options));
+    } else if !fast.append_clean(encoder, body, base, options.max_depth) {
+        general_report(encoder, body, base, options);
     }
+}
+
+/// Not a clean delivery: the general parser and rules, which find and word
+/// every issue. Kept out of line: the engine compiles wasm functions on first
+/// call, so a process whose first deliveries are clean never compiles it.
+#[inline(never)]
+fn general_report(encoder: &mut Encoder, body: &[u8], base: usize, options: &Options) {
+    encoder.append(body, base, &validate(body, options));
 }
 
 /// Validates the first `len` bytes of the input buffer (or reports a body of
@@ -70,11 +81,11 @@ fn append_report(encoder: &mut Encoder, body: &[u8], len: usize, base: usize, op
 pub fn validate_input(len: usize, strict: bool, max_bytes: usize, max_depth: usize) -> *const u32 {
     let options = options(strict, max_bytes, max_depth);
     STATE.with_borrow_mut(|s| {
-        let State { input, encoder, .. } = s;
+        let State { input, encoder, fast, .. } = s;
         encoder.words.clear();
         encoder.scratch.clear();
         let body = if len > max_bytes { &[][..] } else { &input[..len] };
-        append_report(encoder, body, len, 0, &options);
+        append_report(fast, encoder, body, len, 0, &options);
         encoder.words.as_ptr()
     })
 }
@@ -87,7 +98,7 @@ pub fn validate_input(len: usize, strict: bool, max_bytes: usize, max_depth: usi
 pub fn validate_batch(len: usize, strict: bool, max_bytes: usize, max_depth: usize) -> *const u32 {
     let options = options(strict, max_bytes, max_depth);
     STATE.with_borrow_mut(|s| {
-        let State { input, encoder, .. } = s;
+        let State { input, encoder, fast, .. } = s;
         encoder.words.clear();
         encoder.scratch.clear();
         encoder.words.push(0);
@@ -95,7 +106,7 @@ pub fn validate_batch(len: usize, strict: bool, max_bytes: usize, max_depth: usi
         let mut start = 0;
         for line in input[..len].split(|&b| b == b'\n') {
             if !line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-                append_report(encoder, line, line.len(), start, &options);
+                append_report(fast, encoder, line, line.len(), start, &options);
                 count += 1;
             }
             start += line.len() + 1;
@@ -188,7 +199,7 @@ pub fn verify_request(
     max_depth: usize,
 ) -> *const u32 {
     STATE.with_borrow_mut(|s| {
-        let State { input, encoder, secrets } = s;
+        let State { input, encoder, fast, secrets } = s;
         let (body, mut rest) = input.split_at(len);
         let mut next = |n: u32| -> Option<&str> {
             if n == u32::MAX {
@@ -207,7 +218,7 @@ pub fn verify_request(
         let Ok(verification) = signature::verify(&request, keys) else { return std::ptr::null() };
         encoder.verification(&verification);
         if and_validate && verification.is_valid() {
-            append_report(encoder, body, len, 0, &options(strict, max_bytes, max_depth));
+            append_report(fast, encoder, body, len, 0, &options(strict, max_bytes, max_depth));
         }
         encoder.words.as_ptr()
     })

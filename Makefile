@@ -50,6 +50,20 @@ fuzz:
 		RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $$dict $(FUZZ_ARGS); \
 	done
 
+# Benchmarks (issue 7; not timed tests): the native Rust bench, then the
+# package against plain-JS baselines pair by pair (interleaved rounds), cold
+# start, .wasm size and memory. Prints a markdown table; results in
+# target/bench.json and target/bench-native.json. `make bench BENCH_ARGS=--quick`
+# for a shorter run. Rebuilds pkg/ only when its sources changed.
+BENCH_ARGS ?=
+bench: tools-rust tools-node
+	@if [ ! -f pkg/node.mjs ] || [ -n "$$(find src pkg-template tools/build-pkg.mjs Cargo.toml Cargo.lock -newer pkg/node.mjs -print -quit)" ]; then \
+		$(MAKE) --no-print-directory pkg; \
+	fi
+	@ln -sfn ../pkg node_modules/healthie-webhooks
+	cargo bench --bench native
+	node bench/run.mjs $(BENCH_ARGS)
+
 tools-rust:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \

@@ -267,6 +267,61 @@ export async function runCases(api, env) {
     throwsType(() => api.signRequest({ path: "/x", body: BODY }, ""), /non-empty/, "empty secret");
   });
 
+  // ------------------------------------------------- batch and one-call receive
+
+  test("validateBatch: one report per non-blank line, equal to validate's, from bytes, ArrayBuffer and string", () => {
+    const lines = [
+      APPT,
+      "",
+      " \t ",
+      "[1,2]",
+      '{"resource_id":"Zoë","resource_id_type":"Goal","event_type":"goal.created","changed_fields":[],"user_id":"Å","x":{"a":[1,"\\u00e9"]}}',
+      '{"resource_id":"1"}\r',
+      ...env.examples.slice(0, 30).map((e) => e.body),
+      APPT.replace("appointment.created", "appointment.updated").replace("[]", '["date"]'),
+    ];
+    const ndjson = lines.join("\n") + "\n";
+    const expected = lines.filter((l) => l.trim() !== "").map((l) => api.validate(l));
+    const bytes = utf8.encode(ndjson);
+    for (const input of [ndjson, bytes, bytes.buffer.slice(0)]) {
+      eq(api.validateBatch(input), expected, `batch of ${Object.prototype.toString.call(input)}`);
+    }
+    eq(api.validateBatch(ndjson, { mode: "strict" }), lines.filter((l) => l.trim() !== "").map((l) => api.validate(l, { mode: "strict" })), "strict");
+    eq(api.validateBatch(APPT + "\n[]", { maxBytes: 10 }).map((r) => r.issues[0].code), ["body_too_large", "not_an_object"], "maxBytes per line");
+    eq(api.validateBatch(""), [], "empty");
+    throwsType(() => api.validateBatch(42), /newline-delimited JSON/, "number");
+  });
+
+  test("validateBatch: more than a megabyte, and a line longer than the limit in the middle", () => {
+    const n = 8000;
+    const many = Array.from({ length: n }, (_, i) => APPT.replace("67890", String(i))).join("\n");
+    ok(many.length > 1 << 20, "over one chunk");
+    for (const input of [many, utf8.encode(many)]) {
+      const reports = api.validateBatch(input);
+      eq(reports.length, n, "count");
+      ok(reports.every((r, i) => r.valid && r.event.resource_id === String(i)), "every line, in order");
+    }
+    const huge = APPT.slice(0, -1) + `,"pad":"${"x".repeat((1 << 20) + 10)}"}`;
+    const reports = api.validateBatch(utf8.encode([APPT, huge, APPT].join("\n")));
+    eq(reports.map((r) => r.issues[0]?.code ?? "ok"), ["ok", "body_too_large", "ok"], "oversized line");
+  });
+
+  test("verifyAndValidate: the verification of verifySignature, the report of validate; no report without a valid signature", async () => {
+    const { headers } = await healthieHeaders();
+    const both = api.verifyAndValidate(request(headers), SECRET);
+    eq(both.verification, api.verifySignature(request(headers), SECRET), "verification");
+    eq(both.report, api.validate(bodyBytes), "report");
+    eq(api.verifyAndValidate(request(headers), [" other", SECRET], { mode: "strict" }).report, api.validate(bodyBytes, { mode: "strict" }), "strict, rotation");
+    const signed = api.signRequest({ path: "/webhooks/healthie", body: APPT }, SECRET);
+    const ascii = api.verifyAndValidate({ path: "/webhooks/healthie", headers: signed, body: APPT }, SECRET);
+    ok(ascii.verification.valid && ascii.report.valid && ascii.report.info === api.classify("appointment.created"), "ASCII string body");
+    const bad = api.verifyAndValidate(request(headers), "whsec_other");
+    eq([bad.verification.code, bad.report], ["signature_mismatch", null], "wrong secret");
+    eq(api.verifyAndValidate(request({}), SECRET).verification.code, "missing_header");
+    throwsType(() => api.verifyAndValidate(request(headers), ""), /non-empty/, "empty secret");
+    throwsType(() => api.verifyAndValidate(request(headers, { body: JSON.parse(BODY) }), SECRET), /raw/, "parsed body");
+  });
+
   const results = [];
   for (const { name, fn } of cases) {
     try {

@@ -161,8 +161,8 @@ function readOptions(options) {
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0 || maxBytes > 0x7fffffff) {
     throw new TypeError(`validate(body, options): options.maxBytes must be a whole number of bytes (0 to 2^31-1), got ${String(maxBytes)}`);
   }
-  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1 || maxDepth > 10000) {
-    throw new TypeError(`validate(body, options): options.maxDepth must be a whole number from 1 to 10000, got ${String(maxDepth)}`);
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 1 || maxDepth > 256) {
+    throw new TypeError(`validate(body, options): options.maxDepth must be a whole number from 1 to 256, got ${String(maxDepth)}`);
   }
   if (mode === "lenient" && maxBytes === DEFAULT_MAX_BYTES && maxDepth === DEFAULT_MAX_DEPTH) return LENIENT;
   return { strict: mode === "strict", mode, maxBytes, maxDepth };
@@ -561,7 +561,10 @@ function headerValue(headers, name) {
   return v === undefined || v === null ? undefined : String(v);
 }
 
+// The secret as given when it is one string (the usual case: no list to
+// build), else the checked list.
 function readSecrets(secret, fn) {
+  if (typeof secret === "string" && secret.length > 0) return secret;
   const list = Array.isArray(secret) ? secret : [secret];
   if (list.length === 0) {
     throw new TypeError(`${fn}: no secret given; pass the webhook's secret (or an array of secrets during rotation). Verification fails closed.`);
@@ -601,10 +604,11 @@ function parseResult(json) {
 // The slot of a secret set in the instance, registering it on first use:
 // the instance keys the HMAC once per secret, not once per delivery. Only
 // the last few sets are kept (a receiver has one, two while rotating).
-function secretSlot(secrets) {
-  const key = secrets.length === 1 ? secrets[0] : JSON.stringify(secrets);
+function secretSlot(secret) {
+  const key = typeof secret === "string" ? secret : secret.length === 1 ? secret[0] : JSON.stringify(secret);
   const known = secretSlots.get(key);
   if (known !== undefined) return known;
+  const secrets = typeof secret === "string" ? [secret] : secret;
   if (secretSlots.size >= SECRET_SLOTS) {
     raw.forget_secrets();
     secretSlots.clear();
@@ -631,41 +635,43 @@ function secretSlot(secrets) {
 
 // Writes `s` as UTF-8 at `p` (room for 3 bytes per unit); returns its length.
 function writeText(s, p) {
-  const n = s.length;
-  if (n <= 128) {
-    // Short ASCII (method, path, headers): a loop beats a TextEncoder call.
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      u8[p + i] = c;
-    }
-    if (i === n) return n;
-  }
-  return utf8Encoder.encodeInto(s, u8.subarray(p, p + n * 3)).written;
+  return utf8Encoder.encodeInto(s, u8.subarray(p, p + s.length * 3)).written;
 }
+
+// Whether the last request's strings were all ASCII (then so is the signed
+// string, and decoding it needs no UTF-8 decoder).
+let requestAscii = false;
 
 // Body and request strings into the instance, one call: verification words
 // at the returned word index, then (andValidate, valid) the report's.
-function runVerify(bytes, method, path, query, digest, signature, secrets, andValidate, opts) {
-  const slot = secretSlot(secrets);
+function runVerify(bytes, method, path, query, digest, signature, secret, andValidate, opts) {
+  const slot = secretSlot(secret);
   const len = bytes.length;
-  const room = 3 * (method.length + path.length + query.length + (digest === undefined ? 0 : digest.length) + (signature === undefined ? 0 : signature.length));
-  ensureInput(len + room);
+  const hasDigest = digest !== undefined;
+  const hasSignature = signature !== undefined;
+  // All five strings in one encoding call; when the result is ASCII, every
+  // string's byte length is its length.
+  const all = method + path + query + (hasDigest ? digest : "") + (hasSignature ? signature : "");
+  ensureInput(len + all.length * 3);
   u8.set(bytes, inputPtr);
-  let p = inputPtr + len;
-  const methodLen = writeText(method, p);
-  p += methodLen;
-  const pathLen = writeText(path, p);
-  p += pathLen;
-  const queryLen = writeText(query, p);
-  p += queryLen;
-  let digestLen = ABSENT;
-  if (digest !== undefined) {
-    digestLen = writeText(digest, p);
-    p += digestLen;
+  let methodLen, pathLen, queryLen, digestLen, signatureLen;
+  if (utf8Encoder.encodeInto(all, u8.subarray(inputPtr + len, inputPtr + len + all.length * 3)).written === all.length) {
+    requestAscii = true;
+    methodLen = method.length;
+    pathLen = path.length;
+    queryLen = query.length;
+    digestLen = hasDigest ? digest.length : ABSENT;
+    signatureLen = hasSignature ? signature.length : ABSENT;
+  } else {
+    requestAscii = false;
+    let p = inputPtr + len;
+    p += methodLen = writeText(method, p);
+    p += pathLen = writeText(path, p);
+    p += queryLen = writeText(query, p);
+    digestLen = ABSENT;
+    if (hasDigest) p += digestLen = writeText(digest, p);
+    signatureLen = hasSignature ? writeText(signature, p) : ABSENT;
   }
-  const signatureLen = signature === undefined ? ABSENT : writeText(signature, p);
   scratchBase = -1;
   const ptr =
     raw.verify_request(len, methodLen, pathLen, queryLen, digestLen, signatureLen, slot, andValidate, opts.strict, opts.maxBytes, opts.maxDepth) >>> 0;
@@ -677,8 +683,16 @@ function runVerify(bytes, method, path, query, digest, signature, secrets, andVa
 function readVerification(at) {
   if (verificationCodes === null) loadCodeNames();
   const w = u32;
-  const result = { valid: w[at + 1] === 1, code: verificationCodes[w[at]], message: scratchText(w[at + 2], w[at + 3]) };
-  if (w[at + 4] !== ABSENT) result.signedString = scratchText(w[at + 4], w[at + 5]);
+  const message = w[at + 2] === w[at + 3] ? "" : scratchText(w[at + 2], w[at + 3]);
+  const result = { valid: w[at + 1] === 1, code: verificationCodes[w[at]], message };
+  if (w[at + 4] !== ABSENT) {
+    if (requestAscii && bufferLatin1 !== null) {
+      if (scratchBase < 0) scratchBase = raw.scratch_ptr() >>> 0;
+      result.signedString = bufferLatin1.call(u8, scratchBase + (w[at + 4] - IN_SCRATCH), scratchBase + w[at + 5]);
+    } else {
+      result.signedString = scratchText(w[at + 4], w[at + 5]);
+    }
+  }
   if (w[at + 6] !== ABSENT) result.likelyCause = scratchText(w[at + 6], w[at + 7]);
   return result;
 }
@@ -739,7 +753,8 @@ export function verifyAndValidate(request, secret, options) {
 export function signRequest(request, secret) {
   const fn = "signRequest";
   const { method, path, query } = readRequest(request, fn);
-  const [key] = readSecrets(secret, fn);
+  const checked = readSecrets(secret, fn);
+  const key = typeof checked === "string" ? checked : checked[0];
   if (Array.isArray(secret) && secret.length !== 1) throw new TypeError(`${fn}: sign with one secret`);
   const bytes = rawBody(request.body, fn);
   return callWasm(() => {

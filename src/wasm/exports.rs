@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::encode::{self, Encoder};
-use super::fast::Fast;
+use super::fast::{self, Fast};
 use crate::signature::{self, Headers, Request, Secret};
 use crate::validate::{too_large_report, validate, Mode, Options};
 
@@ -104,7 +104,10 @@ pub fn validate_batch(len: usize, strict: bool, max_bytes: usize, max_depth: usi
         encoder.words.push(0);
         let mut count = 0u32;
         let mut start = 0;
-        for line in input[..len].split(|&b| b == b'\n') {
+        let chunk = &input[..len];
+        while start <= len {
+            let rest = &chunk[start..];
+            let line = &rest[..fast::line_length(rest)];
             if !line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
                 append_report(fast, encoder, line, line.len(), start, &options);
                 count += 1;

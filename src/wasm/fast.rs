@@ -286,6 +286,25 @@ impl Pass<'_, '_> {
     }
 }
 
+/// Length of the first line of `bytes` (up to, not including, the first
+/// `\n`; all of it when there is none): eight bytes per step, for batches.
+pub fn line_length(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut done = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return done + (found.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    done + bytes[done..].iter().position(|&b| b == b'\n').unwrap_or(bytes.len() - done)
+}
+
 /// Appends the words of a clean delivery with fresh buffers (tests).
 #[cfg(test)]
 pub fn append_clean(encoder: &mut Encoder, body: &[u8], base: usize, max_depth: usize) -> bool {
@@ -421,6 +440,22 @@ mod tests {
         eprintln!("fast pass: {accepted} of {total} mutations accepted");
         // Meaningful on both sides: many accepted, many declined.
         assert!(total > 20_000 && accepted > 1_000 && accepted < total / 2, "{accepted} of {total} accepted");
+    }
+
+    #[test]
+    fn line_length_finds_the_first_newline() {
+        for len in 0..24 {
+            for at in 0..=len {
+                let mut bytes: Vec<u8> = (0..len).map(|i| [b'a', 0x8a, 0x0b, 0x09, 0xff][i % 5]).collect();
+                if at < len {
+                    bytes[at] = b'\n';
+                    if at + 1 < len {
+                        bytes[at + 1] = b'\n';
+                    }
+                }
+                assert_eq!(line_length(&bytes), at, "len {len} at {at}");
+            }
+        }
     }
 
     #[test]

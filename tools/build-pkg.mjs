@@ -27,7 +27,11 @@ run("wasm-bindgen", [
 ]);
 const wasm = join(pkg, "healthie_webhooks_bg.wasm");
 const before = statSync(wasm).size;
-run(bin("wasm-opt"), ["-Oz", "--strip-debug", "--strip-producers", wasm, "-o", wasm]);
+// `--no-inline` before -Oz keeps the general validation path out of the fast
+// path's function: V8 compiles wasm functions on first call, so a process
+// whose first deliveries are clean never compiles it (cold start, issue 7;
+// see general_report in src/wasm/exports.rs).
+run(bin("wasm-opt"), ["--no-inline=*general_report*", "-Oz", "--strip-debug", "--strip-producers", wasm, "-o", wasm]);
 
 for (const file of readdirSync(template)) copyFileSync(join(template, file), join(pkg, file));
 // CommonJS users (`require`): the same entry, bundled; import.meta.url is

@@ -81,7 +81,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 tools-browser:
 	@if ! command -v chromium >/dev/null; then \
 		echo "installing Debian's chromium for browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; \
 	fi
 
 # The browser payload inspector (examples-js/inspector/): builds the package and

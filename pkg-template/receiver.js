@@ -8,7 +8,7 @@
 // (415), declared length (413), bytes read under the limit (413), signature
 // (401), payload (400), then handlers (200, or 500 when one throws). A request
 // rejected at any step runs no handler.
-import { deliveryKey, events, isKnownEvent, validate, verifySignature } from "./core.js";
+import { deliveryKey, events, isKnownEvent, verifyAndValidate } from "./core.js";
 
 const DEFAULT_MAX_BYTES = 1 << 20;
 const OPTION_NAMES = new Set(["secret", "secrets", "mode", "path", "onUnknownEvent", "maxBytes"]);
@@ -254,13 +254,17 @@ export function createWebhooks(options) {
 
     const url = splitUrl(input.url);
     const path = opts.path ?? url.path;
-    const verification = verifySignature({ method: "POST", path, query: url.query, headers: input.headers, body: raw }, opts.secrets);
+    // One crossing: the body is written into wasm once, verified, then validated.
+    const { verification, report } = verifyAndValidate(
+      { method: "POST", path, query: url.query, headers: input.headers, body: raw },
+      opts.secrets,
+      { mode: opts.mode, maxBytes: opts.maxBytes },
+    );
     if (!verification.valid) {
       return reject(new WebhookError(401, "signature_invalid", `signature verification failed: ${verification.message}`, { verification }));
     }
 
     const key = deliveryKey(raw);
-    const report = validate(raw, { mode: opts.mode, maxBytes: opts.maxBytes });
     const { event, info } = report;
     if (!report.valid || event === null) {
       const issues = report.issues.filter((i) => i.severity === "error");

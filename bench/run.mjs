@@ -24,6 +24,7 @@ import * as api from "healthie-webhooks";
 import { mapBaseline, nodeVerify, oneOfBaseline, eventSchema } from "./lib/baseline.mjs";
 import { describeCorpus, loadCorpus } from "./lib/corpus.mjs";
 import { comparePair, median } from "./lib/harness.mjs";
+import { startWorkerd } from "../tests/js/support/env.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const quick = process.argv.includes("--quick");
@@ -114,20 +115,7 @@ pair("3b", "same, ours as two calls (verifySignature + validate)", null, {
 
 // -------------------------------------------------------------------- 4
 async function workerd() {
-  const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(root, "bench/lib/worker.mjs"),
-    modulesRoot: root,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.mjs", "**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-09-01",
-    cf: false,
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const mf = await startWorkerd(join(root, "bench/lib/worker.mjs"));
   try {
     await mf.ready;
     const loaded = await mf.dispatchFetch("http://127.0.0.1/load", {

@@ -5,7 +5,7 @@
 // oversized, wrong-type and wrong-method requests, over real loopback HTTP.
 // Which handlers ran is read from the Worker's own JSON log lines.
 import assert from "node:assert/strict";
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { after, before, describe, test } from "node:test";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { signRequest } from "healthie-webhooks";
-import { examples, repoRoot } from "./support/env.mjs";
+import { examples, nodeCryptoSign, repoRoot } from "./support/env.mjs";
 
 const SECRET = "whsec_example_cloudflare_worker";
 const WEBHOOK_PATH = "/webhooks/healthie";
@@ -128,18 +128,6 @@ function send(url, { method = "POST", headers = {}, body } = {}) {
   });
 }
 
-function nodeCryptoSign(path, body, secret) {
-  const bytes = Buffer.from(body, "utf8");
-  const digest = createHash("sha256").update(bytes).digest("base64");
-  const signed = `post ${path}  ${digest} application/json ${bytes.length}`;
-  return {
-    "Content-Type": "application/json",
-    "Content-Digest": `sha-256=${digest}`,
-    "Content-Length": String(bytes.length),
-    "Signature-Input": 'sig1=("@method" "@path" "@query" "content-digest" "content-type" "content-length")',
-    Signature: `sig1=${createHmac("sha256", secret).update(signed, "utf8").digest("hex")}`,
-  };
-}
 
 function expectedHandlers(eventType, { firstPatientCreated = true } = {}) {
   const labels = ["*"];

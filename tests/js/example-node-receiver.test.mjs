@@ -5,7 +5,7 @@
 // start them (`node server.mjs`, `node express.mjs`).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
@@ -14,24 +14,11 @@ import { signRequest } from "healthie-webhooks";
 import { createReceiver, WEBHOOK_PATH } from "../../examples-js/node-receiver/receiver.mjs";
 import { createHealthieServer } from "../../examples-js/node-receiver/server.mjs";
 import { createApp } from "../../examples-js/node-receiver/express.mjs";
-import { examples, repoRoot } from "./support/env.mjs";
+import { examples, nodeCryptoSign, repoRoot } from "./support/env.mjs";
 
 const SECRET = "whsec_example_node_receiver";
 const exampleDir = `${repoRoot}examples-js/node-receiver/`;
 
-/** Signs like Healthie with Node's own crypto: independent of the package. */
-function nodeCryptoSign(path, body, secret) {
-  const bytes = Buffer.from(body, "utf8");
-  const digest = createHash("sha256").update(bytes).digest("base64");
-  const signed = `post ${path}  ${digest} application/json ${bytes.length}`;
-  return {
-    "Content-Type": "application/json",
-    "Content-Digest": `sha-256=${digest}`,
-    "Content-Length": String(bytes.length),
-    "Signature-Input": 'sig1=("@method" "@path" "@query" "content-digest" "content-type" "content-length")',
-    Signature: `sig1=${createHmac("sha256", secret).update(signed, "utf8").digest("hex")}`,
-  };
-}
 
 const packageSign = (path, body, secret) => signRequest({ path, body }, secret);
 

@@ -2,25 +2,11 @@
 // Miniflare, offline: cf: false, loopback only.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { Miniflare } from "miniflare";
-import { assertAllPassed, examplesText, repoRoot } from "./support/env.mjs";
+import { assertAllPassed, examplesText, repoRoot, startWorkerd } from "./support/env.mjs";
 
 let mf;
 before(async () => {
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: `${repoRoot}tests/js/workerd/worker.mjs`,
-    modulesRoot: repoRoot,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.mjs", "**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2025-09-01",
-    cf: false,
-    host: "127.0.0.1",
-    port: 0,
-  });
-  await mf.ready;
+  mf = await startWorkerd(`${repoRoot}tests/js/workerd/worker.mjs`);
 });
 after(async () => {
   await mf?.dispose();

@@ -24,3 +24,37 @@ export function assertAllPassed(assert, results) {
   assert.ok(results.length >= 15, `only ${results.length} cases ran`);
   assert.deepEqual(failed, [], failed.map((f) => `${f.name}: ${f.error}`).join("\n\n"));
 }
+
+/** Signs like Healthie with Node's own crypto: independent of the package. */
+export function nodeCryptoSign(path, body, secret) {
+  const bytes = Buffer.from(body, "utf8");
+  const digest = createHash("sha256").update(bytes).digest("base64");
+  const signed = `post ${path}  ${digest} application/json ${bytes.length}`;
+  return {
+    "Content-Type": "application/json",
+    "Content-Digest": `sha-256=${digest}`,
+    "Content-Length": String(bytes.length),
+    "Signature-Input": 'sig1=("@method" "@path" "@query" "content-digest" "content-type" "content-length")',
+    Signature: `sig1=${createHmac("sha256", secret).update(signed, "utf8").digest("hex")}`,
+  };
+}
+
+/** workerd through Miniflare, offline (cf: false, loopback): a module worker and what it imports, .wasm as compiled modules. */
+export async function startWorkerd(scriptPath) {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: repoRoot,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.mjs", "**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2025-09-01",
+    cf: false,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  await mf.ready;
+  return mf;
+}

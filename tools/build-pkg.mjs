@@ -53,8 +53,6 @@ run(bin("esbuild"), [
   `--outfile=${join(pkg, "node.bundled.mjs")}`,
 ]);
 renameSync(join(pkg, "node.bundled.mjs"), join(pkg, "node.mjs"));
-// index.d.cts: the same declarations for TypeScript's CommonJS resolution.
-copyFileSync(join(pkg, "index.d.ts"), join(pkg, "index.d.cts"));
 
 const bytes = readFileSync(wasm);
 const sizes = { wasmBytes: bytes.length, wasmGzipBytes: gzipSync(bytes, { level: 9 }).length, beforeWasmOpt: before };

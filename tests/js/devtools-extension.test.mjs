@@ -6,13 +6,14 @@
 // (wasm-unsafe-eval), panel.html, the inspector and the package's wasm.
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./support/chromium.mjs";
+import { assertPkgBuilt } from "./support/env.mjs";
 import { build } from "../../examples-js/devtools-extension/build.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,19 +22,6 @@ const exampleOf = (eventType) => fixture.find((e) => e.event_type === eventType)
 
 const WAIT = 60_000;
 const TEST = { timeout: 180_000 };
-
-/**
- * pkg/ as `make pkg` leaves it. Waits while another build is rewriting it (the
- * directory exists but is incomplete); fails at once when it was never built.
- */
-async function pkgReady() {
-  const needed = ["browser.mjs", "core.js", "healthie_webhooks.js", "healthie_webhooks_bg.wasm"].map((f) => join(root, "pkg", f));
-  assert.ok(existsSync(join(root, "pkg")), "pkg/ is not built: run `make pkg` first");
-  for (let waited = 0; !needed.every((f) => existsSync(f)); waited += 500) {
-    assert.ok(waited < 120_000, "pkg/ stayed incomplete for 2 minutes: run `make pkg`");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 /** Chromium's ID of an unpacked extension: SHA-256 of its absolute path, first 32 hex digits as a-p. */
 function extensionId(dir) {
@@ -84,7 +72,7 @@ const pageErrors = [];
 
 describe("DevTools panel extension, loaded unpacked", { timeout: 600_000 }, () => {
   before(async () => {
-    await pkgReady();
+    assertPkgBuilt();
     workDir = realpathSync(mkdtempSync(join(tmpdir(), "inspector-extension-")));
     const dir = build(join(workDir, "extension"));
     id = extensionId(dir);

@@ -3,13 +3,14 @@
 // Everything is asserted by reading the page. Run: make pkg && node --test tests/js/inspector.test.mjs
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./support/chromium.mjs";
+import { assertPkgBuilt } from "./support/env.mjs";
 import { isFresh } from "../../examples-js/inspector/gen-examples.mjs";
 import { startServer } from "../../examples-js/inspector/serve.mjs";
 
@@ -43,19 +44,6 @@ const setBody = (text) => afterRender(() => page.fill("#body", text));
 const text = (selector) => page.locator(selector).first().innerText({ timeout: WAIT });
 const cardField = (name) => text(`#card-body dd[data-field="${name}"]`);
 
-/**
- * pkg/ as `make pkg` leaves it. Waits while another build is rewriting it (the
- * directory exists but is incomplete); fails at once when it was never built.
- */
-async function pkgReady() {
-  const needed = ["browser.mjs", "core.js", "healthie_webhooks.js", "healthie_webhooks_bg.wasm"].map((f) => join(root, "pkg", f));
-  assert.ok(existsSync(join(root, "pkg")), "pkg/ is not built: run `make pkg` first");
-  for (let waited = 0; !needed.every((f) => existsSync(f)); waited += 500) {
-    assert.ok(waited < 120_000, "pkg/ stayed incomplete for 2 minutes: run `make pkg`");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 function lineOf(body, needle) {
   const at = body.indexOf(needle);
   assert.ok(at >= 0, `${needle} not in the body`);
@@ -80,7 +68,7 @@ function signWithNode({ path, query, body, secret }) {
 
 describe("payload inspector in Chromium", { timeout: 600_000 }, () => {
   before(async () => {
-    await pkgReady();
+    assertPkgBuilt();
     server = await startServer({ port: 0 });
     profile = mkdtempSync(join(tmpdir(), "inspector-chromium-"));
     context = await chromium.launchPersistentContext(profile, {

@@ -1,7 +1,7 @@
 // What every package test runner shares: the reference examples and Node's own
 // crypto as an implementation independent of the package.
 import { createHash, createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -57,4 +57,11 @@ export async function startWorkerd(scriptPath) {
   });
   await mf.ready;
   return mf;
+}
+
+/** Fails with the fix when the package was not built (tests import pkg/, not the sources). */
+export function assertPkgBuilt() {
+  for (const file of ["browser.mjs", "core.js", "healthie_webhooks.js", "healthie_webhooks_bg.wasm"]) {
+    if (!existsSync(`${repoRoot}pkg/${file}`)) throw new Error(`pkg/${file} is missing: run \`make pkg\` first`);
+  }
 }

@@ -82,6 +82,22 @@ pub struct Event {
     pub example: Option<String>,
 }
 
+impl Event {
+    /// A name with nothing known about it yet (or ever: undocumented events).
+    fn bare(event_type: String) -> Event {
+        Event {
+            event_type,
+            section: None,
+            resource_id_type: None,
+            description: String::new(),
+            fires_when: None,
+            mutations: Vec::new(),
+            extra_fields: Vec::new(),
+            example: None,
+        }
+    }
+}
+
 /// A documented field beyond the four standard ones.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -125,19 +141,8 @@ pub fn parse(reference: &str, enum_names: &str) -> Result<Vec<Event>, String> {
             if !body.trim().is_empty() {
                 return Err(format!("unexpected text after heading {title}: {body:?}"));
             }
-            current = Some((
-                title.to_string(),
-                Event {
-                    event_type: String::new(),
-                    section: Some(section.to_string()),
-                    resource_id_type: None,
-                    description: String::new(),
-                    fires_when: None,
-                    mutations: Vec::new(),
-                    extra_fields: Vec::new(),
-                    example: None,
-                },
-            ));
+            // event_type comes from the example payload (see flush).
+            current = Some((title.to_string(), Event { section: Some(section.to_string()), ..Event::bare(String::new()) }));
             continue;
         }
         let (heading, event) = current
@@ -174,16 +179,7 @@ pub fn parse(reference: &str, enum_names: &str) -> Result<Vec<Event>, String> {
     let documented: BTreeSet<String> = events.iter().map(|e| e.event_type.clone()).collect();
     for name in &enum_names {
         if !documented.contains(*name) {
-            events.push(Event {
-                event_type: name.to_string(),
-                section: None,
-                resource_id_type: None,
-                description: String::new(),
-                fires_when: None,
-                mutations: Vec::new(),
-                extra_fields: Vec::new(),
-                example: None,
-            });
+            events.push(Event::bare(name.to_string()));
         }
     }
     for e in &events {

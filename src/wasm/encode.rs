@@ -8,7 +8,7 @@
 //! strings that needed unescaping (and issue texts) are copied, into a scratch
 //! buffer. Only catalogue entries, built once per event type, cross as JSON.
 //!
-//! Layout of one report (all `u32`), see `decodeReport` in core.js:
+//! Layout of one report (all `u32`), see `readReport` in core.js:
 //!
 //! | word | meaning |
 //! | --- | --- |
@@ -256,30 +256,6 @@ pub fn catalogue_index(spec: &'static EventSpec) -> u32 {
     len_u32(at)
 }
 
-/// Issues as a JSON array of `{code, severity, path, message, line?, column?}`.
-pub fn issues_json(issues: &[Issue]) -> String {
-    let mut o = String::from("[");
-    for (i, issue) in issues.iter().enumerate() {
-        if i > 0 {
-            o.push(',');
-        }
-        o.push_str("{\"code\":");
-        json_string(&mut o, issue.code.as_str());
-        o.push_str(",\"severity\":");
-        json_string(&mut o, issue.severity.as_str());
-        o.push_str(",\"path\":");
-        json_string(&mut o, &issue.path);
-        o.push_str(",\"message\":");
-        json_string(&mut o, &issue.message);
-        if let (Some(line), Some(column)) = (issue.line, issue.column) {
-            o.push_str(&format!(",\"line\":{line},\"column\":{column}"));
-        }
-        o.push('}');
-    }
-    o.push(']');
-    o
-}
-
 /// One catalogue entry as the JS `EventInfo` (camelCase).
 pub fn event_info_json(spec: &EventSpec) -> String {
     let mut o = String::from("{\"eventType\":");
@@ -444,8 +420,6 @@ mod tests {
         let (end, got) = walk(body, &enc, 0);
         assert_eq!(end, enc.words.len());
         assert_eq!(got[1], format!("invalid_json sev=0 path= at=2:8 {}", report.issues[0].message));
-        let issues = issues_json(&report.issues);
-        assert!(issues.starts_with("[{\"code\":\"invalid_json\",\"severity\":\"error\",\"path\":\"\""), "{issues}");
     }
 
     #[test]

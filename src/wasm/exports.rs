@@ -33,12 +33,6 @@ thread_local! {
 /// registering one more.
 const SECRET_SLOTS: usize = 16;
 
-/// The instance's memory, so JS can write bodies and read reports in place
-/// (fetched again after a re-instantiation).
-#[wasm_bindgen]
-pub fn instance_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
 
 /// Makes room for `capacity` body bytes and returns where JS writes them.
 #[wasm_bindgen]

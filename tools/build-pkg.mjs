@@ -40,7 +40,7 @@ for (const file of readdirSync(template)) copyFileSync(join(template, file), joi
 // rebuilt from __filename so the .wasm is found next to the file.
 run(bin("esbuild"), [
   join(pkg, "node.mjs"),
-  "--bundle", "--platform=node", "--format=cjs", "--target=node18", "--log-level=warning",
+  "--bundle", "--platform=node", "--format=cjs", "--target=node20", "--log-level=warning",
   "--define:import.meta.url=__healthie_webhooks_url",
   "--banner:js=const __healthie_webhooks_url = require(\"node:url\").pathToFileURL(__filename).href;",
   `--outfile=${join(pkg, "node.cjs")}`,
@@ -51,7 +51,7 @@ run(bin("esbuild"), [
 // bundlers and browsers load them their own way.
 run(bin("esbuild"), [
   join(pkg, "node.mjs"),
-  "--bundle", "--platform=node", "--format=esm", "--target=node18", "--log-level=warning",
+  "--bundle", "--platform=node", "--format=esm", "--target=node20", "--log-level=warning",
   `--outfile=${join(pkg, "node.bundled.mjs")}`,
 ]);
 renameSync(join(pkg, "node.bundled.mjs"), join(pkg, "node.mjs"));

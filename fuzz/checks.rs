@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use healthie_webhooks::json::{self, Value};
 use healthie_webhooks::signature::{self, sign, verify, Headers, Request, Secret, SignatureError, VerificationCode};
 use healthie_webhooks::{classify, too_large_report, validate, validate_str, Code, Mode, Options, Report, Severity};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 // ------------------------------------------------------------ parse_validate

@@ -5,7 +5,7 @@ use healthie_webhooks::signature::{
     content_digest, sign, signed_string, verify, Headers, Request, Secret, SignatureError,
     Verification, VerificationCode,
 };
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 const SECRET: &str = "whsec_test_4f9a";

@@ -86,8 +86,10 @@ pub fn validate_input(len: usize, strict: bool, max_bytes: usize, max_depth: usi
 
 /// Validates every line of the first `len` bytes of the input buffer
 /// (newline-delimited JSON; empty and whitespace-only lines are skipped) in
-/// one call. Returns where the words are: the number of reports, then the
-/// reports back to back, spans relative to the buffer's start.
+/// one call. Returns where the words are: the number of reports, the number
+/// of newlines in the chunk (so JS can number the next chunk's lines), then
+/// each report preceded by its line's 0-based index in the chunk, spans
+/// relative to the buffer's start.
 #[wasm_bindgen]
 pub fn validate_batch(len: usize, strict: bool, max_bytes: usize, max_depth: usize) -> *const u32 {
     let options = options(strict, max_bytes, max_depth);
@@ -95,20 +97,25 @@ pub fn validate_batch(len: usize, strict: bool, max_bytes: usize, max_depth: usi
         let State { input, encoder, fast, .. } = s;
         encoder.words.clear();
         encoder.scratch.clear();
-        encoder.words.push(0);
+        encoder.words.extend([0, 0]);
         let mut count = 0u32;
+        let mut line_index = 0u32;
         let mut start = 0;
         let chunk = &input[..len];
         while start <= len {
             let rest = &chunk[start..];
             let line = &rest[..fast::line_length(rest)];
             if !line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                encoder.words.push(line_index);
                 append_report(fast, encoder, line, line.len(), start, &options);
                 count += 1;
             }
             start += line.len() + 1;
+            line_index += 1;
         }
         encoder.words[0] = count;
+        // The loop counted one line past the last newline.
+        encoder.words[1] = line_index - 1;
         encoder.words.as_ptr()
     })
 }

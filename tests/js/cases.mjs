@@ -306,6 +306,63 @@ export async function runCases(api, env) {
     eq(reports.map((r) => r.issues[0]?.code ?? "ok"), ["ok", "body_too_large", "ok"], "oversized line");
   });
 
+  // What summarizeBatch must answer, worked out from validate line by line:
+  // line numbers count every line of the input, blank ones included.
+  function expectedSummary(lines, options) {
+    const summary = { count: 0, valid: 0, eventTypes: {}, flagged: [] };
+    const counts = new Map();
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      const report = api.validate(line, options);
+      summary.count++;
+      if (report.valid) summary.valid++;
+      if (report.event !== null) counts.set(report.event.event_type, (counts.get(report.event.event_type) ?? 0) + 1);
+      if (report.issues.length > 0) summary.flagged.push({ line: i + 1, report });
+    });
+    for (const type of [...counts.keys()].sort()) summary.eventTypes[type] = counts.get(type);
+    return summary;
+  }
+
+  test("summarizeBatch: counts, event types and the flagged reports with their line numbers, from bytes, ArrayBuffer and string", () => {
+    const lines = [
+      "",
+      APPT,
+      "[1,2]",
+      " \t ",
+      '{"resource_id":"Zoë","resource_id_type":"Goal","event_type":"goal.created","changed_fields":[],"user_id":"Å"}',
+      '{"resource_id":"1","resource_id_type":"Thing","event_type":"thing.happened","changed_fields":[]}',
+      '{"resource_id":"1","resource_id_type":"X","event_type":"__proto__","changed_fields":[]}',
+      ...env.examples.slice(0, 40).map((e) => e.body),
+      APPT.replace('"changed_fields":[]', '"changed_fields":["date"]'),
+      '{"resource_id":"1"}\r',
+      APPT,
+    ];
+    const ndjson = lines.join("\n");
+    const expected = expectedSummary(lines);
+    ok(expected.flagged.length >= 5 && expected.valid < expected.count && expected.eventTypes["appointment.created"] >= 2, "the batch mixes clean and flagged bodies");
+    const bytes = utf8.encode(ndjson);
+    for (const input of [ndjson, bytes, bytes.buffer.slice(0)]) {
+      const summary = api.summarizeBatch(input);
+      eq(summary, expected, `summary of ${Object.prototype.toString.call(input)}`);
+      eq(Object.keys(summary), ["count", "valid", "eventTypes", "flagged"], "keys");
+      eq(Object.getPrototypeOf(summary.eventTypes), Object.prototype, "a plain object");
+    }
+    eq(api.summarizeBatch(ndjson, { mode: "strict" }), expectedSummary(lines, { mode: "strict" }), "strict");
+    eq(api.summarizeBatch(""), { count: 0, valid: 0, eventTypes: {}, flagged: [] }, "empty");
+    throwsType(() => api.summarizeBatch({}), /summarizeBatch\(ndjson\).*newline-delimited JSON/, "object");
+  });
+
+  test("summarizeBatch: line numbers hold across megabyte chunks and around a line over the limit", () => {
+    const lines = [];
+    for (let i = 0; i < 18000; i++) lines.push(i % 1000 === 7 ? "{" : i % 3 === 0 ? "" : APPT.replace("67890", String(i)));
+    lines.splice(4321, 0, APPT.slice(0, -1) + `,"pad":"${"x".repeat((1 << 20) + 10)}"}`);
+    const ndjson = lines.join("\n");
+    ok(ndjson.length > 2 << 20, "several chunks");
+    const expected = expectedSummary(lines);
+    eq(expected.flagged.map((f) => f.report.issues[0].code).filter((c) => c === "body_too_large").length, 1, "one line too large");
+    for (const input of [ndjson, utf8.encode(ndjson)]) eq(api.summarizeBatch(input), expected, `summary of ${typeof input}`);
+  });
+
   test("verifyAndValidate: the verification of verifySignature, the report of validate; no report without a valid signature", async () => {
     const { headers } = await healthieHeaders();
     const both = api.verifyAndValidate(request(headers), SECRET);

@@ -1,7 +1,7 @@
 // Compiled (not run) by package-node.test.mjs: the package's types must
 // describe a realistic consumer, and catch its mistakes.
-import { validate, classify, events, isKnownEvent, verifySignature, signRequest, init } from "healthie-webhooks";
-import type { DocumentedEvents, EventInfo, Issue, Report, WebhookEvent, Verification } from "healthie-webhooks";
+import { validate, classify, events, isKnownEvent, verifySignature, signRequest, summarizeBatch, init } from "healthie-webhooks";
+import type { BatchSummary, DocumentedEvents, EventInfo, Issue, Report, WebhookEvent, Verification } from "healthie-webhooks";
 
 declare const raw: Uint8Array;
 
@@ -44,9 +44,14 @@ const verification: Verification = verifySignature(
 );
 const signed = signRequest({ path: "/hooks", body: "{}" }, "secret");
 const digest: string = signed["Content-Digest"];
+const summary: BatchSummary = summarizeBatch(raw, { mode: "strict" });
+const firstFlagged: number | undefined = summary.flagged[0]?.line;
+const appointments: number = summary.eventTypes["appointment.created"] ?? 0;
+// @ts-expect-error a summary is not a list of reports
+const reports: Report[] = summarizeBatch("");
 // @ts-expect-error a number is not a body
 validate(42);
 // @ts-expect-error unknown mode
 validate(raw, { mode: "loose" });
 await init();
-export { goal, wrong, firstCode, category, all, verification, digest };
+export { goal, wrong, firstCode, category, all, verification, digest, firstFlagged, appointments, reports };

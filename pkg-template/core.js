@@ -76,7 +76,7 @@ export function bindInstance() {
 // The names of issue and verification codes, read from the instance on first
 // need (not at start-up: cold start counts).
 function loadCodeNames() {
-  const [issues, verifications] = glue.code_names().split("\n\n");
+  const [issues, verifications] = handedText(raw.code_names()).split("\n\n");
   issueCodes = issues.split("\n");
   verificationCodes = verifications.split("\n");
   views();
@@ -85,6 +85,15 @@ function loadCodeNames() {
 /** @internal */
 export function isBound() {
   return bound;
+}
+
+// A string an export handed over: `ptr` points at two words, [pointer, byte
+// length] (see hand_over in src/wasm/exports.rs).
+function handedText(ptr) {
+  views();
+  const at = ptr >>> 2;
+  const start = u32[at];
+  return utf8Decoder.decode(u8.subarray(start, start + u32[at + 1]));
 }
 
 function refreshViews() {
@@ -177,7 +186,7 @@ const infos = [];
 
 function nameIndex() {
   if (names === null) {
-    const list = callWasm(() => glue.event_names()).split("\n");
+    const list = callWasm(() => handedText(raw.event_names())).split("\n");
     names = new Map(list.map((name, i) => [name, i]));
   }
   return names;
@@ -196,7 +205,7 @@ function deepFreeze(value) {
 function infoAt(index) {
   let info = infos[index];
   if (info === undefined) {
-    info = deepFreeze(JSON.parse(callWasm(() => glue.event_info(index))));
+    info = deepFreeze(JSON.parse(callWasm(() => handedText(raw.event_info(index)))));
     infos[index] = info;
   }
   return info;
@@ -868,8 +877,16 @@ export function signRequest(request, secret) {
   if (Array.isArray(secret) && secret.length !== 1) throw new TypeError(`${fn}: sign with one secret`);
   const bytes = rawBody(request.body, fn);
   return callWasm(() => {
-    writeBody(bytes);
-    return parseResult(glue.sign_input(bytes.length, method, path, query, key));
+    // The body, then the strings, as verify_request takes them.
+    ensureInput(bytes.length + (method.length + path.length + query.length + key.length) * 3);
+    u8.set(bytes, inputPtr);
+    let p = inputPtr + bytes.length;
+    const lengths = [method, path, query, key].map((text) => {
+      const written = writeText(text, p);
+      p += written;
+      return written;
+    });
+    return parseResult(handedText(raw.sign_input(bytes.length, ...lengths)));
   });
 }
 
@@ -883,7 +900,7 @@ export function deliveryKey(body) {
   const bytes = rawBody(body, "deliveryKey(rawBody)");
   return callWasm(() => {
     writeBody(bytes);
-    return glue.digest_input(bytes.length);
+    return handedText(raw.digest_input(bytes.length));
   });
 }
 

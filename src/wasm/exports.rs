@@ -23,6 +23,43 @@ struct State {
     /// Secret sets registered by `secret_slot`, keyed HMAC state included:
     /// slot `n` is `secrets[n - 1]`.
     secrets: Vec<Vec<Secret>>,
+    /// The last string handed to JS, and its [pointer, byte length] (see
+    /// `hand_over`).
+    text: String,
+    text_words: [u32; 2],
+}
+
+/// Strings go back to JS as a pointer to two words, [pointer, byte length],
+/// that JS decodes from memory. A `String` return would cross as a
+/// multi-value (pointer, length) result, whose JS-to-wasm wrapper V8 compiles
+/// with the module, before the first call: with five such exports that was
+/// about 0.8 ms of a 10 ms cold-start budget (issue 7), for functions most
+/// processes never call.
+fn hand_over(text: String) -> *const u32 {
+    STATE.with_borrow_mut(|s| {
+        s.text = text;
+        // wasm32: pointers and lengths are 32-bit.
+        s.text_words = [s.text.as_ptr() as u32, s.text.len() as u32];
+        s.text_words.as_ptr()
+    })
+}
+
+/// The strings JS wrote into the input buffer after the body, one after the
+/// other, taken by byte length (`u32::MAX`: absent).
+struct Following<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Following<'a> {
+    fn next(&mut self, len: u32) -> Option<&'a str> {
+        if len == u32::MAX {
+            return None;
+        }
+        let (text, after) = self.rest.split_at_checked(len as usize).unwrap_or((self.rest, &[]));
+        self.rest = after;
+        // JS wrote these with TextEncoder, which always produces UTF-8.
+        Some(std::str::from_utf8(text).unwrap_or_default())
+    }
 }
 
 thread_local! {
@@ -129,20 +166,20 @@ pub fn scratch_ptr() -> *const u8 {
 
 /// The issue codes and the verification codes in index order (read once).
 #[wasm_bindgen]
-pub fn code_names() -> String {
-    encode::code_names()
+pub fn code_names() -> *const u32 {
+    hand_over(encode::code_names())
 }
 
 /// Every event name, newline-separated, in catalogue order.
 #[wasm_bindgen]
-pub fn event_names() -> String {
-    encode::event_names()
+pub fn event_names() -> *const u32 {
+    hand_over(encode::event_names())
 }
 
 /// Catalogue entry `index` as EventInfo JSON.
 #[wasm_bindgen]
-pub fn event_info(index: usize) -> String {
-    crate::catalogue::all().get(index).map(encode::event_info_json).unwrap_or_default()
+pub fn event_info(index: usize) -> *const u32 {
+    hand_over(crate::catalogue::all().get(index).map(encode::event_info_json).unwrap_or_default())
 }
 
 /// Registers `count` secrets written at the start of the input buffer (each
@@ -203,19 +240,15 @@ pub fn verify_request(
     max_depth: usize,
 ) -> *const u32 {
     STATE.with_borrow_mut(|s| {
-        let State { input, encoder, fast, secrets } = s;
-        let (body, mut rest) = input.split_at(len);
-        let mut next = |n: u32| -> Option<&str> {
-            if n == u32::MAX {
-                return None;
-            }
-            let (text, after) = rest.split_at(n as usize);
-            rest = after;
-            // JS wrote these with TextEncoder, which always produces UTF-8.
-            Some(std::str::from_utf8(text).unwrap_or_default())
-        };
-        let (method, path, query) = (next(method_len).unwrap_or_default(), next(path_len).unwrap_or_default(), next(query_len).unwrap_or_default());
-        let headers = Headers { content_digest: next(digest_len), signature: next(signature_len), ..Headers::default() };
+        let State { input, encoder, fast, secrets, .. } = s;
+        let (body, rest) = input.split_at(len);
+        let mut strings = Following { rest };
+        let (method, path, query) = (
+            strings.next(method_len).unwrap_or_default(),
+            strings.next(path_len).unwrap_or_default(),
+            strings.next(query_len).unwrap_or_default(),
+        );
+        let headers = Headers { content_digest: strings.next(digest_len), signature: strings.next(signature_len), ..Headers::default() };
         let keys = secrets.get((slot as usize).wrapping_sub(1)).map_or(&[][..], Vec::as_slice);
         let request = Request { method, path, query, headers, body };
         // No secrets cannot happen: JS registers at least one per slot.
@@ -228,16 +261,25 @@ pub fn verify_request(
     })
 }
 
-/// Signs the first `len` bytes of the input buffer; returns the headers as
-/// JSON (or `{"misuse": ...}`).
+/// Signs the first `len` bytes of the input buffer with the method, path,
+/// query and secret written after them (byte lengths given); hands over the
+/// headers as JSON (or `{"misuse": ...}`).
 #[wasm_bindgen]
-pub fn sign_input(len: usize, method: &str, path: &str, query: &str, secret: &str) -> String {
-    let key = match Secret::new(secret) {
-        Ok(key) => key,
-        Err(e) => return misuse(&e.to_string()),
-    };
-    STATE.with_borrow(|s| {
-        let h = signature::sign(method, path, query, &s.input[..len], &key);
+pub fn sign_input(len: usize, method_len: u32, path_len: u32, query_len: u32, secret_len: u32) -> *const u32 {
+    let json = STATE.with_borrow(|s| {
+        let (body, rest) = s.input.split_at(len);
+        let mut strings = Following { rest };
+        let (method, path, query, secret) = (
+            strings.next(method_len).unwrap_or_default(),
+            strings.next(path_len).unwrap_or_default(),
+            strings.next(query_len).unwrap_or_default(),
+            strings.next(secret_len).unwrap_or_default(),
+        );
+        let key = match Secret::new(secret) {
+            Ok(key) => key,
+            Err(e) => return misuse(&e.to_string()),
+        };
+        let h = signature::sign(method, path, query, body, &key);
         let mut o = String::from("{");
         for (i, (name, value)) in [
             ("Content-Type", &h.content_type),
@@ -258,16 +300,17 @@ pub fn sign_input(len: usize, method: &str, path: &str, query: &str, secret: &st
         }
         o.push('}');
         o
-    })
+    });
+    hand_over(json)
 }
 
 /// Lower-case hex SHA-256 of the first `len` bytes of the input buffer: the
 /// receiver's delivery key (synchronous in every runtime, unlike WebCrypto).
 #[wasm_bindgen]
-pub fn digest_input(len: usize) -> String {
+pub fn digest_input(len: usize) -> *const u32 {
     use sha2::{Digest, Sha256};
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    STATE.with_borrow(|s| {
+    let hex = STATE.with_borrow(|s| {
         let hash = Sha256::digest(&s.input[..len]);
         let mut out = String::with_capacity(64);
         for byte in hash {
@@ -275,7 +318,8 @@ pub fn digest_input(len: usize) -> String {
             out.push(char::from(HEX[usize::from(byte & 15)]));
         }
         out
-    })
+    });
+    hand_over(hex)
 }
 
 fn misuse(message: &str) -> String {

@@ -5,6 +5,7 @@
 //   GET  /ours?reps  verifyAndValidate (synchronous, in wasm)
 //   GET  /baseline?reps  crypto.subtle (digest + HMAC verify, key imported once) + JSON.parse
 //   GET  /noop?reps  the loop alone, for the request overhead
+//   GET  /ours-verify, /ours-validate, /baseline-crypto  the parts, for the profile
 import * as api from "../../pkg/workerd.mjs";
 
 const utf8 = new TextEncoder();
@@ -28,13 +29,17 @@ function base64(bytes) {
 
 // The plain Workers receiver: WebCrypto for the digest and the HMAC (its
 // verify compares in constant time), then JSON.parse.
-async function baseline(d) {
+async function baselineCrypto(d) {
   const digestHeader = d.headers["content-digest"];
   const eq = digestHeader.indexOf("=");
   const digest = digestHeader.slice(eq + 1);
   if (base64(new Uint8Array(await crypto.subtle.digest("SHA-256", d.body))) !== digest) return false;
   const signed = `post ${PATH}  ${digest} application/json ${d.body.length}`;
-  if (!(await crypto.subtle.verify("HMAC", key, d.mac, utf8.encode(signed)))) return false;
+  return crypto.subtle.verify("HMAC", key, d.mac, utf8.encode(signed));
+}
+
+async function baseline(d) {
+  if (!(await baselineCrypto(d))) return false;
   const event = JSON.parse(utf8Decoder.decode(d.body));
   return event !== null && typeof event === "object" && typeof event.event_type === "string";
 }
@@ -58,6 +63,16 @@ export default {
           if (report !== null && report.valid) valid++;
         }
       }
+    } else if (url.pathname === "/ours-verify") {
+      // The breakdown of /ours: verification alone, then validation alone.
+      for (let r = 0; r < reps; r++) {
+        for (const d of deliveries) if (api.verifySignature({ method: "POST", path: PATH, query: "", headers: d.headers, body: d.body }, secret).valid) valid++;
+      }
+    } else if (url.pathname === "/ours-validate") {
+      for (let r = 0; r < reps; r++) for (const d of deliveries) if (api.validate(d.body).valid) valid++;
+    } else if (url.pathname === "/baseline-crypto") {
+      // The baseline without JSON.parse: what WebCrypto alone costs.
+      for (let r = 0; r < reps; r++) for (const d of deliveries) if (await baselineCrypto(d)) valid++;
     } else if (url.pathname === "/baseline") {
       for (let r = 0; r < reps; r++) for (const d of deliveries) if (await baseline(d)) valid++;
     } else if (url.pathname === "/noop") {

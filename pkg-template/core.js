@@ -752,6 +752,20 @@ function secretSlot(secret) {
   return slot;
 }
 
+// Writes `s` at `p` when it is ASCII (else returns false, having written a
+// prefix). A plain loop: in workerd, TextEncoder.encodeInto is a call into
+// C++ that costs about 0.75 µs for a request's 150 characters, the loop
+// about 0.25 (issue 7).
+function writeAscii(s, p) {
+  const out = u8;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return false;
+    out[p + i] = c;
+  }
+  return true;
+}
+
 // Writes `s` as UTF-8 at `p` (room for 3 bytes per unit); returns its length.
 function writeText(s, p) {
   return utf8Encoder.encodeInto(s, u8.subarray(p, p + s.length * 3)).written;
@@ -768,13 +782,13 @@ function runVerify(bytes, method, path, query, digest, signature, secret, andVal
   const len = bytes.length;
   const hasDigest = digest !== undefined;
   const hasSignature = signature !== undefined;
-  // All five strings in one encoding call; when the result is ASCII, every
-  // string's byte length is its length.
   const all = method + path + query + (hasDigest ? digest : "") + (hasSignature ? signature : "");
   ensureInput(len + all.length * 3);
   u8.set(bytes, inputPtr);
   let methodLen, pathLen, queryLen, digestLen, signatureLen;
-  if (utf8Encoder.encodeInto(all, u8.subarray(inputPtr + len, inputPtr + len + all.length * 3)).written === all.length) {
+  // All five strings at once; when they are ASCII, every string's byte length
+  // is its length.
+  if (writeAscii(all, inputPtr + len)) {
     requestAscii = true;
     methodLen = method.length;
     pathLen = path.length;

@@ -358,18 +358,18 @@ pub fn verify(request: &Request<'_>, secrets: &[Secret]) -> Result<Verification,
             body_len,
         )
     });
-    for candidate in core::iter::once(&signed).chain(literal.as_ref()) {
-        if secrets
-            .iter()
-            .any(|secret| mac_matches(secret, candidate, &expected_mac))
-        {
-            return Ok(Verification {
-                code: Valid,
-                message: String::new(),
-                signed_string: Some(candidate.clone()),
-                likely_cause: None,
-            });
-        }
+    let matches = |candidate: &str| secrets.iter().any(|secret| mac_matches(secret, candidate, &expected_mac));
+    let valid = |candidate: String| Verification {
+        code: Valid,
+        message: String::new(),
+        signed_string: Some(candidate),
+        likely_cause: None,
+    };
+    if matches(&signed) {
+        return Ok(valid(signed));
+    }
+    if let Some(candidate) = literal.filter(|candidate| matches(candidate)) {
+        return Ok(valid(candidate));
     }
 
     let mut message = String::from(if secrets.len() == 1 {
@@ -497,12 +497,7 @@ struct ParsedDigest<'a> {
 /// `Content-Digest`. Splitting only at the first `=` of each member keeps the
 /// base64 padding, which naive `split('=')` verifiers drop.
 fn parse_content_digest(header: &str) -> Result<ParsedDigest<'_>, &'static str> {
-    let value = header
-        .split(',')
-        .filter_map(|member| member.trim().split_once('='))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("sha-256"))
-        .map(|(_, value)| value.trim())
-        .ok_or("Content-Digest has no sha-256= entry")?;
+    let value = member_value(header, "sha-256").ok_or("Content-Digest has no sha-256= entry")?;
     let (base64, colons) = match value.strip_prefix(':').and_then(|v| v.strip_suffix(':')) {
         Some(inner) => (inner, true),
         None => (value, false),
@@ -520,13 +515,25 @@ fn parse_content_digest(header: &str) -> Result<ParsedDigest<'_>, &'static str> 
 
 /// Extracts the HMAC bytes from `sig1=<hex>`, tolerating other members.
 fn parse_signature(header: &str) -> Result<[u8; 32], &'static str> {
-    let value = header
+    let value = member_value(header, "sig1").ok_or("Signature header has no sig1= entry")?;
+    hex::decode_32(value).ok_or("Signature sig1 value is not 64 hexadecimal digits")
+}
+
+/// The value of the first `name=value` member of a comma-separated header
+/// (name compared without case, both sides trimmed).
+fn member_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    // What Healthie sends: one member, `name=` first. Same answer as the
+    // general search below, without its pattern machinery (issue 7).
+    if let Some((head, rest)) = header.split_at_checked(name.len() + 1) {
+        if head.as_bytes()[name.len()] == b'=' && head[..name.len()].eq_ignore_ascii_case(name) && !rest.contains(',') {
+            return Some(rest.trim());
+        }
+    }
+    header
         .split(',')
         .filter_map(|member| member.trim().split_once('='))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("sig1"))
+        .find(|(member_name, _)| member_name.trim().eq_ignore_ascii_case(name))
         .map(|(_, value)| value.trim())
-        .ok_or("Signature header has no sig1= entry")?;
-    hex::decode_32(value).ok_or("Signature sig1 value is not 64 hexadecimal digits")
 }
 
 fn push_length_note(message: &mut String, body_len: usize) {

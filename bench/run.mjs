@@ -81,6 +81,57 @@ function pair(id, label, target, spec) {
 
 console.log(`corpus: ${corpus.count} bodies, ${corpus.minBytes}–${corpus.maxBytes} bytes (median ${corpus.medianBytes}); ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
+// -------------------------------------------------------------------- 6
+// First, while this process is still small: its garbage collector works on
+// the second core after the big items, and the fresh processes compete with it.
+if (want("6")) {
+  const schemasFile = join(tmpdir(), `healthie-webhooks-bench-schemas-${process.pid}.json`);
+  writeFileSync(schemasFile, JSON.stringify(Object.fromEntries(events.map((e) => [e.eventType, eventSchema(e)]))));
+  // The floor: Node importing an empty package by name (resolution through
+  // node_modules and "exports", the loader's first file read), which any
+  // package's cold start includes.
+  const floorDir = join(tmpdir(), `healthie-webhooks-bench-floor-${process.pid}`);
+  mkdirSync(join(floorDir, "node_modules/empty-package"), { recursive: true });
+  writeFileSync(join(floorDir, "node_modules/empty-package/package.json"), JSON.stringify({ name: "empty-package", type: "module", exports: { ".": { node: { import: "./index.mjs" } } } }));
+  writeFileSync(join(floorDir, "node_modules/empty-package/index.mjs"), "export const valid = true;\n");
+  writeFileSync(
+    join(floorDir, "floor.mjs"),
+    'const t0 = performance.now();\nconst { valid } = await import("empty-package");\nconst t1 = performance.now();\nprocess.stdout.write(JSON.stringify({ importAndFirstMs: t1 - t0, sinceProcessStartMs: t1, valid }));\n',
+  );
+  const spawn = (args) => JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }));
+  const runs = { ours: [], baseline: [], floor: [] };
+  const spawns = quick ? 5 : 15;
+  for (let i = 0; i < spawns; i++) {
+    runs.ours.push(spawn([join(root, "bench/lib/cold.mjs")]));
+    runs.baseline.push(spawn([join(root, "bench/lib/cold.mjs"), "baseline", schemasFile]));
+    runs.floor.push(spawn([join(floorDir, "floor.mjs")]));
+  }
+  rmSync(floorDir, { recursive: true, force: true });
+  if (![...runs.ours, ...runs.baseline].every((r) => r.valid)) throw new Error("cold start: a first validation failed");
+  const size = JSON.parse(readFileSync(join(root, "target/pkg-size.json"), "utf8"));
+  const cold = {
+    label: "cold start: import + first validation in a fresh Node process (median of " + spawns + ")",
+    oursMs: median(runs.ours.map((r) => r.importAndFirstMs)),
+    // The least disturbed spawn: noise only ever adds to a cold start.
+    oursMinMs: Math.min(...runs.ours.map((r) => r.importAndFirstMs)),
+    baselineMs: median(runs.baseline.map((r) => r.importAndFirstMs)),
+    emptyPackageMs: median(runs.floor.map((r) => r.importAndFirstMs)),
+    emptyPackageMinMs: Math.min(...runs.floor.map((r) => r.importAndFirstMs)),
+    oursSinceProcessStartMs: median(runs.ours.map((r) => r.sinceProcessStartMs)),
+    targetMs: 10,
+    wasmBytes: size.wasmBytes,
+    wasmGzipBytes: size.wasmGzipBytes,
+    targetGzipBytes: 100 * 1024,
+  };
+  cold.met = cold.oursMs <= cold.targetMs;
+  cold.sizeMet = cold.wasmGzipBytes <= cold.targetGzipBytes;
+  results.items["6"] = cold;
+  console.log(
+    `(6) cold start: ${cold.oursMs.toFixed(2)} ms import + first validation, best ${cold.oursMinMs.toFixed(2)} ms (importing an empty package: ${cold.emptyPackageMs.toFixed(2)} ms, best ${cold.emptyPackageMinMs.toFixed(2)}; baseline: import ajv, read schemas, compile one: ${cold.baselineMs.toFixed(2)} ms) (target ≤ 10 ms: ${cold.met ? "met" : "NOT met"}); ` +
+      `.wasm ${(cold.wasmBytes / 1024).toFixed(1)} KiB, ${(cold.wasmGzipBytes / 1024).toFixed(1)} KiB gzip (target ≤ 100 KiB: ${cold.sizeMet ? "met" : "NOT met"})`,
+  );
+}
+
 // ------------------------------------------------------------------ 1, 2
 pair("1", "validate + classify from a Buffer, vs JSON.parse + Map of per-event ajv", 1.5, {
   ours: (b) => api.validate(b),
@@ -232,52 +283,6 @@ if (want("5")) {
   });
 }
 
-// -------------------------------------------------------------------- 6
-if (want("6")) {
-  const schemasFile = join(tmpdir(), `healthie-webhooks-bench-schemas-${process.pid}.json`);
-  writeFileSync(schemasFile, JSON.stringify(Object.fromEntries(events.map((e) => [e.eventType, eventSchema(e)]))));
-  // The floor: Node importing an empty package by name (resolution through
-  // node_modules and "exports", the loader's first file read), which any
-  // package's cold start includes.
-  const floorDir = join(tmpdir(), `healthie-webhooks-bench-floor-${process.pid}`);
-  mkdirSync(join(floorDir, "node_modules/empty-package"), { recursive: true });
-  writeFileSync(join(floorDir, "node_modules/empty-package/package.json"), JSON.stringify({ name: "empty-package", type: "module", exports: { ".": { node: { import: "./index.mjs" } } } }));
-  writeFileSync(join(floorDir, "node_modules/empty-package/index.mjs"), "export const valid = true;\n");
-  writeFileSync(
-    join(floorDir, "floor.mjs"),
-    'const t0 = performance.now();\nconst { valid } = await import("empty-package");\nconst t1 = performance.now();\nprocess.stdout.write(JSON.stringify({ importAndFirstMs: t1 - t0, sinceProcessStartMs: t1, valid }));\n',
-  );
-  const spawn = (args) => JSON.parse(execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }));
-  const runs = { ours: [], baseline: [], floor: [] };
-  const spawns = quick ? 5 : 15;
-  for (let i = 0; i < spawns; i++) {
-    runs.ours.push(spawn([join(root, "bench/lib/cold.mjs")]));
-    runs.baseline.push(spawn([join(root, "bench/lib/cold.mjs"), "baseline", schemasFile]));
-    runs.floor.push(spawn([join(floorDir, "floor.mjs")]));
-  }
-  rmSync(floorDir, { recursive: true, force: true });
-  if (![...runs.ours, ...runs.baseline].every((r) => r.valid)) throw new Error("cold start: a first validation failed");
-  const size = JSON.parse(readFileSync(join(root, "target/pkg-size.json"), "utf8"));
-  const cold = {
-    label: "cold start: import + first validation in a fresh Node process (median of " + spawns + ")",
-    oursMs: median(runs.ours.map((r) => r.importAndFirstMs)),
-    baselineMs: median(runs.baseline.map((r) => r.importAndFirstMs)),
-    emptyPackageMs: median(runs.floor.map((r) => r.importAndFirstMs)),
-    oursSinceProcessStartMs: median(runs.ours.map((r) => r.sinceProcessStartMs)),
-    targetMs: 10,
-    wasmBytes: size.wasmBytes,
-    wasmGzipBytes: size.wasmGzipBytes,
-    targetGzipBytes: 100 * 1024,
-  };
-  cold.met = cold.oursMs <= cold.targetMs;
-  cold.sizeMet = cold.wasmGzipBytes <= cold.targetGzipBytes;
-  results.items["6"] = cold;
-  console.log(
-    `(6) cold start: ${cold.oursMs.toFixed(2)} ms import + first validation (importing an empty package: ${cold.emptyPackageMs.toFixed(2)} ms; baseline: import ajv, read schemas, compile one: ${cold.baselineMs.toFixed(2)} ms) (target ≤ 10 ms: ${cold.met ? "met" : "NOT met"}); ` +
-      `.wasm ${(cold.wasmBytes / 1024).toFixed(1)} KiB, ${(cold.wasmGzipBytes / 1024).toFixed(1)} KiB gzip (target ≤ 100 KiB: ${cold.sizeMet ? "met" : "NOT met"})`,
-  );
-}
-
 // -------------------------------------------------------------------- 7
 if (want("7")) {
   const out = JSON.parse(execFileSync(process.execPath, ["--expose-gc", join(root, "bench/lib/memory.mjs")], { cwd: root, encoding: "utf8" }));
@@ -338,8 +343,8 @@ const table = [
   "",
   "| # | what | ours | baseline | target | met |",
   "| --- | --- | ---: | ---: | --- | --- |",
-  `| 6 | cold start: import + first validation, fresh Node process (median of spawns) | ${I["6"].oursMs.toFixed(1)} ms | ${I["6"].baselineMs.toFixed(1)} ms (ajv, one schema) | ≤ 10 ms | ${I["6"].met ? "yes" : "**no**"} |`,
-  `| 6 | of which Node importing any package (an empty one, by name) | ${I["6"].emptyPackageMs.toFixed(1)} ms | | | |`,
+  `| 6 | cold start: import + first validation, fresh Node process (median of spawns; best) | ${I["6"].oursMs.toFixed(1)} ms; ${I["6"].oursMinMs.toFixed(1)} ms | ${I["6"].baselineMs.toFixed(1)} ms (ajv, one schema) | ≤ 10 ms | ${I["6"].met ? "yes" : "**no**"} |`,
+  `| 6 | of which Node importing any package (an empty one, by name) | ${I["6"].emptyPackageMs.toFixed(1)} ms; ${I["6"].emptyPackageMinMs.toFixed(1)} ms | | | |`,
   `| 6 | \`.wasm\` size | ${(I["6"].wasmBytes / 1024).toFixed(1)} KiB, ${(I["6"].wasmGzipBytes / 1024).toFixed(1)} KiB gzip | | ≤ 100 KiB gzip | ${I["6"].sizeMet ? "yes" : "**no**"} |`,
   `| 7 | wasm memory after 10⁵ → 10⁶ validations | ${(I["7"].after1e5.wasmBytes / 1048576).toFixed(2)} → ${(I["7"].after1e6.wasmBytes / 1048576).toFixed(2)} MiB | | flat | ${I["7"].wasmGrowthBytes === 0 ? "yes" : "**no**"} |`,
   `| 7 | process RSS after 10⁵ → 10⁶ validations | ${(I["7"].after1e5.rssBytes / 1048576).toFixed(1)} → ${(I["7"].after1e6.rssBytes / 1048576).toFixed(1)} MiB | | flat | ${I["7"].met ? "yes" : "**no**"} |`,

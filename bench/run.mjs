@@ -41,49 +41,13 @@ const { bodies } = loadCorpus();
 const corpus = describeCorpus(bodies);
 const buffers = bodies.map((b) => Buffer.from(b));
 const events = api.events();
-const map = mapBaseline(events);
-const oneOf = oneOfBaseline(events);
-
-// Deliveries as a Node receiver holds them: the raw Buffer and Node's
-// lower-cased header object, signed independently with node:crypto.
-const requests = buffers.map((body) => {
-  const digest = createHash("sha256").update(body).digest("base64");
-  const signed = `post ${PATH}  ${digest} application/json ${body.length}`;
-  const signature = `sig1=${createHmac("sha256", SECRET).update(signed).digest("hex")}`;
-  return { method: "POST", path: PATH, query: "", headers: { "content-type": "application/json", "content-digest": `sha-256=${digest}`, signature }, body };
-});
-
-// Every side must agree on every body before anything is timed.
-for (const [i, body] of buffers.entries()) {
-  const ours = api.validate(body);
-  const theirs = map.fromBuffer(body);
-  if (!ours.valid || !theirs.valid || !oneOf.fromBuffer(body).valid || ours.info !== theirs.info) throw new Error(`corpus body ${i} is not valid on every side`);
-  const both = api.verifyAndValidate(requests[i], SECRET);
-  if (!both.verification.valid || !both.report.valid || !nodeVerify(requests[i], SECRET)) throw new Error(`corpus body ${i} does not verify`);
-}
-
 const results = { corpus, items: {} };
 const fmt = (ns) => Math.round(ns).toLocaleString("en-US");
-const rounds = quick ? 10 : 30;
-
-function pair(id, label, target, spec) {
-  if (!want(id.replace(/b$/, ""))) return null;
-  const r = comparePair({ rounds, ...spec });
-  const met = target === null ? null : r.ratio >= target;
-  results.items[id] = { label, target, met, ...r };
-  const verdict = target === null ? "" : ` (target ≥ ${target}×: ${met ? "met" : "NOT met"})`;
-  console.log(
-    `(${id}) ${label}: ours ${fmt(r.ours)} ns/event, baseline ${fmt(r.baseline)} ns/event → ${r.ratio.toFixed(2)}×${verdict}` +
-      `  [rounds ${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}, best-vs-best ${r.ratioOfBest.toFixed(2)}×]`,
-  );
-  return r;
-}
-
-console.log(`corpus: ${corpus.count} bodies, ${corpus.minBytes}–${corpus.maxBytes} bytes (median ${corpus.medianBytes}); ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
 // -------------------------------------------------------------------- 6
-// First, while this process is still small: its garbage collector works on
-// the second core after the big items, and the fresh processes compete with it.
+// First, before this process compiles the ajv baselines or times anything:
+// its compiler and garbage-collector threads would compete with the fresh
+// processes for this machine's second core.
 if (want("6")) {
   const schemasFile = join(tmpdir(), `healthie-webhooks-bench-schemas-${process.pid}.json`);
   writeFileSync(schemasFile, JSON.stringify(Object.fromEntries(events.map((e) => [e.eventType, eventSchema(e)]))));
@@ -131,6 +95,44 @@ if (want("6")) {
       `.wasm ${(cold.wasmBytes / 1024).toFixed(1)} KiB, ${(cold.wasmGzipBytes / 1024).toFixed(1)} KiB gzip (target ≤ 100 KiB: ${cold.sizeMet ? "met" : "NOT met"})`,
   );
 }
+
+const map = mapBaseline(events);
+const oneOf = oneOfBaseline(events);
+
+// Deliveries as a Node receiver holds them: the raw Buffer and Node's
+// lower-cased header object, signed independently with node:crypto.
+const requests = buffers.map((body) => {
+  const digest = createHash("sha256").update(body).digest("base64");
+  const signed = `post ${PATH}  ${digest} application/json ${body.length}`;
+  const signature = `sig1=${createHmac("sha256", SECRET).update(signed).digest("hex")}`;
+  return { method: "POST", path: PATH, query: "", headers: { "content-type": "application/json", "content-digest": `sha-256=${digest}`, signature }, body };
+});
+
+// Every side must agree on every body before anything is timed.
+for (const [i, body] of buffers.entries()) {
+  const ours = api.validate(body);
+  const theirs = map.fromBuffer(body);
+  if (!ours.valid || !theirs.valid || !oneOf.fromBuffer(body).valid || ours.info !== theirs.info) throw new Error(`corpus body ${i} is not valid on every side`);
+  const both = api.verifyAndValidate(requests[i], SECRET);
+  if (!both.verification.valid || !both.report.valid || !nodeVerify(requests[i], SECRET)) throw new Error(`corpus body ${i} does not verify`);
+}
+
+const rounds = quick ? 10 : 30;
+
+function pair(id, label, target, spec) {
+  if (!want(id.replace(/b$/, ""))) return null;
+  const r = comparePair({ rounds, ...spec });
+  const met = target === null ? null : r.ratio >= target;
+  results.items[id] = { label, target, met, ...r };
+  const verdict = target === null ? "" : ` (target ≥ ${target}×: ${met ? "met" : "NOT met"})`;
+  console.log(
+    `(${id}) ${label}: ours ${fmt(r.ours)} ns/event, baseline ${fmt(r.baseline)} ns/event → ${r.ratio.toFixed(2)}×${verdict}` +
+      `  [rounds ${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)}, best-vs-best ${r.ratioOfBest.toFixed(2)}×]`,
+  );
+  return r;
+}
+
+console.log(`corpus: ${corpus.count} bodies, ${corpus.minBytes}–${corpus.maxBytes} bytes (median ${corpus.medianBytes}); ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
 // ------------------------------------------------------------------ 1, 2
 pair("1", "validate + classify from a Buffer, vs JSON.parse + Map of per-event ajv", 1.5, {

@@ -2,7 +2,7 @@
 // example payload of Healthie's reference, on broken payloads, and on a
 // signed delivery and a tampered one.
 import { readFileSync } from "node:fs";
-import { classify, events, signRequest, validate, verifySignature } from "healthie-webhooks";
+import { classify, events, signRequest, summarizeBatch, validate, verifySignature } from "healthie-webhooks";
 
 const examples = JSON.parse(readFileSync(new URL("../tests/fixtures/reference-examples.json", import.meta.url), "utf8"));
 const green = (s) => (process.stdout.isTTY ? `\x1b[32m${s}\x1b[0m` : s);
@@ -49,6 +49,12 @@ const broken = [
 ];
 for (const [label, body, mode] of broken) show(label, validate(body, { mode }));
 show("over maxBytes (100)", validate(examples[0].body + " ".repeat(100), { maxBytes: 100 }));
+
+console.log("\nA batch (newline-delimited JSON): every example, then two broken lines, through summarizeBatch:");
+const ndjson = [...examples.map((e) => e.body), '{"resource_id":"1"}', "", examples[0].body.replace('"', "")].join("\n");
+const summary = summarizeBatch(ndjson, { mode: "strict" });
+console.log(`${summary.count} bodies, ${summary.valid} valid, ${Object.keys(summary.eventTypes).length} event types; the flagged lines:`);
+for (const { line, report } of summary.flagged) show(`line ${line}`, report);
 
 console.log("\nSignatures:");
 const secret = "whsec_demo_only";

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, wri
 import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bindgen, optimize } from "./wasm-pipeline.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -18,22 +19,9 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "--lib"]);
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
-run("wasm-bindgen", [
-  "--target", "web",
-  // Our own index.d.ts types the package; the glue's internals stay untyped.
-  "--no-typescript",
-  // Lets core.js start a fresh instance after a trap (see callWasm).
-  "--experimental-reset-state-function",
-  "--out-dir", pkg,
-  join(root, "target/wasm32-unknown-unknown/release/healthie_webhooks.wasm"),
-]);
-const wasm = join(pkg, "healthie_webhooks_bg.wasm");
+const wasm = bindgen(pkg);
 const before = statSync(wasm).size;
-// `--no-inline` before -Oz keeps the general validation path out of the fast
-// path's function: V8 compiles wasm functions on first call, so a process
-// whose first deliveries are clean never compiles it (cold start, issue 7;
-// see general_report in src/wasm/exports.rs).
-run(bin("wasm-opt"), ["--no-inline=*general_report*", "-Oz", "--strip-debug", "--strip-producers", wasm, "-o", wasm]);
+optimize(wasm);
 
 for (const file of readdirSync(template)) copyFileSync(join(template, file), join(pkg, file));
 // CommonJS users (`require`): the same entry, bundled; import.meta.url is

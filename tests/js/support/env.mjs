@@ -39,8 +39,11 @@ export function nodeCryptoSign(path, body, secret) {
   };
 }
 
-/** workerd through Miniflare, offline (cf: false, loopback): a module worker and what it imports, .wasm as compiled modules. */
-export async function startWorkerd(scriptPath) {
+/**
+ * workerd through Miniflare, offline (cf: false, loopback): a module worker and what it imports, .wasm as compiled modules.
+ * `extra`: more Miniflare options (the workerd profiler adds an inspector port).
+ */
+export async function startWorkerd(scriptPath, extra = {}) {
   const { Miniflare } = await import("miniflare");
   const mf = new Miniflare({
     modules: true,
@@ -54,6 +57,7 @@ export async function startWorkerd(scriptPath) {
     cf: false,
     host: "127.0.0.1",
     port: 0,
+    ...extra,
   });
   await mf.ready;
   return mf;

@@ -529,6 +529,10 @@ fn member_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
             return Some(rest.trim());
         }
     }
+    search_members(header, name)
+}
+
+fn search_members<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header
         .split(',')
         .filter_map(|member| member.trim().split_once('='))
@@ -660,7 +664,36 @@ mod base64 {
 
 #[cfg(test)]
 mod tests {
-    use super::base64;
+    use super::{base64, member_value, search_members};
+
+    #[test]
+    fn member_value_fast_path_answers_as_the_search() {
+        // Every header built from these pieces (up to three of them), for
+        // both names: the one-member fast path must never differ.
+        let pieces = [
+            "sha-256=", "SHA-256=", "sig1=", "Sig1=", "sha-256", "sig1", "=", ",", " ", "\t", ":", "abc=", "x=y", "sha-2566=",
+            "sig10=", "é", "AAAA", "==", "sig1=ab,sig1=cd",
+        ];
+        let mut headers = vec![String::new()];
+        for _ in 0..3 {
+            let mut longer = Vec::new();
+            for header in &headers {
+                for piece in pieces {
+                    longer.push(format!("{header}{piece}"));
+                }
+            }
+            headers.extend(longer);
+        }
+        assert!(headers.len() > 7000);
+        for header in &headers {
+            for name in ["sha-256", "sig1"] {
+                // Callers pass trimmed headers (`non_empty`); check untrimmed too.
+                for input in [header.as_str(), header.trim()] {
+                    assert_eq!(member_value(input, name), search_members(input, name), "{input:?} {name}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn base64_round_trips_every_length() {

@@ -24,7 +24,7 @@ const KIND_NULL = 1;
 const KIND_MASK = 0xff;
 const FIELD_SHIFT = 8;
 const ISSUE_WORDS = 8;
-const VERIFICATION_WORDS = 8;
+const VERIFICATION_WORDS = 16; // the last 8: the body's SHA-256 when authentic
 const EVENT_AND_ASCII = FLAG_EVENT | FLAG_ASCII;
 
 const DEFAULT_MAX_BYTES = 1 << 20;
@@ -859,7 +859,19 @@ export function verifySignature(request, secret) {
  * (an unauthenticated body is not worth reading).
  */
 export function verifyAndValidate(request, secret, options) {
-  const fn = "verifyAndValidate";
+  return verifyValidateKeyed(request, secret, options, "verifyAndValidate", false);
+}
+
+/**
+ * @internal The receiver's call (receiver.js): verifyAndValidate plus, when
+ * authentic, the delivery key, read from the digest verification computed
+ * (deliveryKey(body) would write the body in and hash it again).
+ */
+export function __verifyAndValidateKeyed(request, secret, options) {
+  return verifyValidateKeyed(request, secret, options, "createWebhooks", true);
+}
+
+function verifyValidateKeyed(request, secret, options, fn, keyed) {
   const { method, path, query } = readRequest(request, fn);
   const secrets = readSecrets(secret, fn);
   const opts = options === undefined ? LENIENT : readOptions(options);
@@ -871,15 +883,27 @@ export function verifyAndValidate(request, secret, options) {
     const at = runVerify(bytes, method, path, query, digest, signature, secrets, 1, opts);
     const verification = readVerification(at);
     let report = null;
+    let deliveryKey = null;
     if (verification.valid) {
+      if (keyed) deliveryKey = hexWords(at + VERIFICATION_WORDS - 8);
       const r = at + VERIFICATION_WORDS;
       const text = (u32[r] & EVENT_AND_ASCII) === EVENT_AND_ASCII ? byteText(bytes, 0, bytes.length, false) : null;
       report = readReport(r, text, bytes, opts.mode);
     }
-    return { verification, report };
+    return keyed ? { verification, report, deliveryKey } : { verification, report };
   } catch (e) {
     throw restarted(e);
   }
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+// Lower-case hex of the 32 bytes in the 8 words at word index `at`.
+function hexWords(at) {
+  const bytes = u8;
+  let hex = "";
+  for (let i = at * 4, end = i + 32; i < end; i++) hex += HEX_BYTES[bytes[i]];
+  return hex;
 }
 
 /**

@@ -8,7 +8,7 @@
 // (415), declared length (413), bytes read under the limit (413), signature
 // (401), payload (400), then handlers (200, or 500 when one throws). A request
 // rejected at any step runs no handler.
-import { deliveryKey, events, isKnownEvent, verifyAndValidate } from "./core.js";
+import { __verifyAndValidateKeyed, events, isKnownEvent } from "./core.js";
 
 const DEFAULT_MAX_BYTES = 1 << 20;
 const OPTION_NAMES = new Set(["secret", "secrets", "mode", "path", "onUnknownEvent", "maxBytes"]);
@@ -254,8 +254,9 @@ export function createWebhooks(options) {
 
     const url = splitUrl(input.url);
     const path = opts.path ?? url.path;
-    // One crossing: the body is written into wasm once, verified, then validated.
-    const { verification, report } = verifyAndValidate(
+    // One crossing: the body is written into wasm once, verified, then
+    // validated; the delivery key is the body's SHA-256 verification computed.
+    const { verification, report, deliveryKey: key } = __verifyAndValidateKeyed(
       { method: "POST", path, query: url.query, headers: input.headers, body: raw },
       opts.secrets,
       { mode: opts.mode, maxBytes: opts.maxBytes },
@@ -264,7 +265,6 @@ export function createWebhooks(options) {
       return reject(new WebhookError(401, "signature_invalid", `signature verification failed: ${verification.message}`, { verification }));
     }
 
-    const key = deliveryKey(raw);
     const { event, info } = report;
     if (!report.valid || event === null) {
       const issues = report.issues.filter((i) => i.severity === "error");

@@ -59,8 +59,9 @@ pub const ABSENT: u32 = u32::MAX;
 pub const IN_SCRATCH: u32 = 1 << 31;
 /// Words per issue.
 pub const ISSUE_WORDS: usize = 8;
-/// Words of a verification.
-pub const VERIFICATION_WORDS: usize = 8;
+/// Words of a verification: code, valid, message, signed string and likely
+/// cause refs, then the body's SHA-256 (8 words) when it is authentic.
+pub const VERIFICATION_WORDS: usize = 16;
 
 /// Kinds of extra member values (low byte of a kind word).
 pub mod kind {
@@ -180,7 +181,7 @@ impl Encoder {
     /// Replaces the buffers' content with a verification: code index (in
     /// [`VerificationCode::ALL`]), valid (0/1), then refs to the message, the
     /// signed string and the likely cause (`ABSENT, ABSENT` when none).
-    pub fn verification(&mut self, v: &Verification) {
+    pub fn verification(&mut self, v: &Verification, body_digest: Option<&[u8; 32]>) {
         self.words.clear();
         self.scratch.clear();
         self.words.push(verification_index(v.code));
@@ -194,6 +195,10 @@ impl Encoder {
             Some(s) => self.scratch_ref(s),
             None => self.words.extend([ABSENT, ABSENT]),
         }
+        // The body's SHA-256 as its 32 bytes in memory order (little-endian
+        // words), zero when there is none.
+        let digest = body_digest.copied().unwrap_or([0; 32]);
+        self.words.extend(digest.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
     }
 
     /// A borrowed string is a span of `body`; an unescaped one is copied.
@@ -443,24 +448,32 @@ mod tests {
 
     #[test]
     fn verification_words() {
-        use crate::signature::{sign, verify, Headers, Request, Secret};
+        use crate::signature::{sign, verify, verify_keeping_digest, Headers, Request, Secret};
         let secret = Secret::new("s").unwrap();
         let body = b"{}";
         let signed = sign("POST", "/p", "", body, &secret);
         let headers = Headers { content_digest: Some(&signed.content_digest), signature: Some(&signed.signature), ..Headers::default() };
         let request = Request { method: "POST", path: "/p", query: "", headers, body };
         let mut enc = Encoder::default();
-        enc.verification(&verify(&request, &[secret.clone()]).unwrap());
+        let (verification, digest) = verify_keeping_digest(&request, std::slice::from_ref(&secret)).unwrap();
+        enc.verification(&verification, digest.as_ref());
         let w = enc.words.clone();
         assert_eq!(w.len(), VERIFICATION_WORDS);
         assert_eq!((VerificationCode::ALL[w[0] as usize], w[1]), (VerificationCode::Valid, 1));
         assert_eq!(text(b"", &enc.scratch, w[2], w[3]), "");
         assert!(text(b"", &enc.scratch, w[4], w[5]).starts_with("post /p  "));
         assert_eq!([w[6], w[7]], [ABSENT, ABSENT]);
+        // SHA-256("{}"), as bytes in memory order.
+        let bytes: Vec<u8> = w[8..].iter().flat_map(|word| word.to_le_bytes()).collect();
+        assert_eq!(bytes[..4], [0x44, 0x13, 0x6f, 0xa3]);
+        assert_eq!(bytes[28..], [0x1c, 0xaa, 0xff, 0x8a]);
         let wrong = Request { path: "/q", ..request };
-        enc.verification(&verify(&wrong, &[secret]).unwrap());
+        let (verification, digest) = verify_keeping_digest(&wrong, std::slice::from_ref(&secret)).unwrap();
+        assert_eq!((verification.clone(), digest), (verify(&wrong, &[secret]).unwrap(), None), "no digest unless authentic");
+        enc.verification(&verification, digest.as_ref());
         assert_eq!(VerificationCode::ALL[enc.words[0] as usize], VerificationCode::SignatureMismatch);
         assert!(text(b"", &enc.scratch, enc.words[6], enc.words[7]).contains("path"));
+        assert_eq!(enc.words[8..], [0; 8]);
     }
 
     #[test]

@@ -223,7 +223,8 @@ pub fn forget_secrets() {
 /// method, path, query, Content-Digest, Signature, of the given byte lengths
 /// (`u32::MAX`: header absent). With `and_validate` set, a valid delivery is also
 /// validated (one crossing for the receiver's whole hot path). Returns where
-/// the words are: a verification, then the report when there is one.
+/// the words are: a verification (with the body's SHA-256 when authentic: the
+/// receiver's delivery key), then the report when there is one.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_request(
@@ -252,8 +253,8 @@ pub fn verify_request(
         let keys = secrets.get((slot as usize).wrapping_sub(1)).map_or(&[][..], Vec::as_slice);
         let request = Request { method, path, query, headers, body };
         // No secrets cannot happen: JS registers at least one per slot.
-        let Ok(verification) = signature::verify(&request, keys) else { return std::ptr::null() };
-        encoder.verification(&verification);
+        let Ok((verification, body_digest)) = signature::verify_keeping_digest(&request, keys) else { return std::ptr::null() };
+        encoder.verification(&verification, body_digest.as_ref());
         if and_validate && verification.is_valid() {
             append_report(fast, encoder, body, len, 0, &options(strict, max_bytes, max_depth));
         }

@@ -278,6 +278,9 @@ describe("answers of the fetch adapter, and that no handler runs on a rejection"
 
     const notObject = await rejected(signedRequest("[1,2,3]"), {}, 400, "invalid_payload");
     assert.equal(notObject.result.body.issues[0].code, "not_an_object");
+    // An authentic delivery's key, even when its payload is refused.
+    assert.equal(notObject.error.deliveryKey, createHash("sha256").update("[1,2,3]").digest("hex"));
+    assert.equal(malformed.error.deliveryKey, deliveryKey('{"resource_id": "1",'));
 
     const missing = await rejected(signedRequest('{"resource_id":"1","event_type":"patient.created"}'), {}, 400, "invalid_payload");
     assert.ok(missing.result.body.issues.some((i) => i.code === "missing_field"));

@@ -25,6 +25,15 @@ test("usable synchronously right after import, init() is harmless", async () => 
   assert.equal(out.trim(), "true");
 });
 
+test("a Node without process.getBuiltinModule (< 20.16) gets an Error naming the version needed, from both entries", () => {
+  const run = (args) => execFileSync(process.execPath, args, { cwd: repoRoot, encoding: "utf8" });
+  const esmOut = run(["--input-type=module", "-e",
+    'delete process.getBuiltinModule; try { await import("healthie-webhooks"); console.log("loaded"); } catch (e) { console.log(e instanceof Error, e.message); }']);
+  const cjsOut = run(["-e",
+    'delete process.getBuiltinModule; try { require("healthie-webhooks"); console.log("loaded"); } catch (e) { console.log(e instanceof Error, e.message); }']);
+  for (const out of [esmOut, cjsOut]) assert.match(out.trim(), /^true healthie-webhooks needs Node\.js >= 20\.16/);
+});
+
 test("Node Buffers are the fast path and give the same report as strings", () => {
   const body = '{"resource_id":"1","resource_id_type":"User","event_type":"patient.created","changed_fields":[]}';
   assert.deepEqual(esm.validate(Buffer.from(body)), esm.validate(body));

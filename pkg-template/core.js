@@ -816,12 +816,15 @@ function runVerify(bytes, method, path, query, digest, signature, secret, andVal
   return ptr >>> 2;
 }
 
-function readVerification(at) {
+// The verification at word `at`. `signedWhenValid` false: no signedString on
+// a valid verification (the receiver shows verifications only on failure, and
+// decoding the string is a TextDecoder call outside Node).
+function readVerification(at, signedWhenValid = true) {
   if (verificationCodes === null) loadCodeNames();
   const w = u32;
   const message = w[at + 2] === w[at + 3] ? "" : scratchText(w[at + 2], w[at + 3]);
   const result = { valid: w[at + 1] === 1, code: verificationCodes[w[at]], message };
-  if (w[at + 4] !== ABSENT) {
+  if (w[at + 4] !== ABSENT && (signedWhenValid || !result.valid)) {
     if (requestAscii && bufferLatin1 !== null) {
       if (scratchBase < 0) scratchBase = raw.scratch_ptr() >>> 0;
       result.signedString = bufferLatin1.call(u8, scratchBase + (w[at + 4] - IN_SCRATCH), scratchBase + w[at + 5]);
@@ -865,7 +868,8 @@ export function verifyAndValidate(request, secret, options) {
 /**
  * @internal The receiver's call (receiver.js): verifyAndValidate plus, when
  * authentic, the delivery key, read from the digest verification computed
- * (deliveryKey(body) would write the body in and hash it again).
+ * (deliveryKey(body) would write the body in and hash it again); a valid
+ * verification comes without its signedString, which the receiver never shows.
  */
 export function __verifyAndValidateKeyed(request, secret, options) {
   return verifyValidateKeyed(request, secret, options, "createWebhooks", true);
@@ -881,7 +885,7 @@ function verifyValidateKeyed(request, secret, options, fn, keyed) {
   requireBound();
   try {
     const at = runVerify(bytes, method, path, query, digest, signature, secrets, 1, opts);
-    const verification = readVerification(at);
+    const verification = readVerification(at, !keyed);
     let report = null;
     let deliveryKey = null;
     if (verification.valid) {

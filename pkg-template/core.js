@@ -749,6 +749,9 @@ function secretSlot(secret) {
   }
   const slot = raw.secret_slot(p - inputPtr, secrets.length) >>> 0;
   views();
+  // The instance keeps the keyed HMAC state, not the secret: no plain copy
+  // stays in its memory for a later dump or bug to show.
+  u8.fill(0, inputPtr, p);
   // JS already refused empty secrets, so the instance cannot refuse one.
   if (slot === 0) throw new Error("healthie-webhooks: the instance refused a secret");
   secretSlots.set(key, slot);
@@ -931,7 +934,11 @@ export function signRequest(request, secret) {
       p += written;
       return written;
     });
-    return parseResult(handedText(raw.sign_input(bytes.length, ...lengths)));
+    const headers = handedText(raw.sign_input(bytes.length, ...lengths));
+    // No plain copy of the secret stays in the instance (see secretSlot).
+    views();
+    u8.fill(0, inputPtr + bytes.length, p);
+    return parseResult(headers);
   });
 }
 
@@ -952,6 +959,18 @@ export function deliveryKey(body) {
 /** @internal Test hook: traps the wasm instance (see hardening tests). */
 export function __trapForTests() {
   return callWasm(() => glue.__test_trap());
+}
+
+/** @internal Test hook: whether the UTF-8 of `text` occurs anywhere in the instance's memory (see hardening tests). */
+export function __memoryIncludesForTests(text) {
+  requireBound();
+  const needle = utf8Encoder.encode(text);
+  const hay = new Uint8Array(memory.buffer);
+  outer: for (let i = hay.indexOf(needle[0]); i !== -1 && i + needle.length <= hay.length; i = hay.indexOf(needle[0], i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** @internal Test hook: the current instance's wasm memory in bytes (see hardening tests). */

@@ -213,6 +213,28 @@ describe("memory across the boundary", () => {
 
 // ----------------------------------------------------------------- secrets
 
+describe("no plain copy of a secret stays in the instance's memory", () => {
+  test("after verifySignature, verifyAndValidate (one secret and a rotation list) and signRequest alone", () => {
+    // Long secrets and a tiny body: what follows a secret in the input
+    // buffer (the next body and request strings) would not cover its tail.
+    const secrets = ["one", "two", "three", "four"].map((name) => `whsec_RESIDUE_${name}_${"7Hq2Kx4Vb8".repeat(40)}`);
+    const [one, two, three, four] = secrets;
+    const body = "{}";
+    const request = signed(body, one);
+    assert.equal(hw.verifySignature(request, one).valid, true, "verified");
+    assert.equal(hw.verifyAndValidate(request, [two, one]).verification.valid, true, "rotation list");
+    assert.equal(hw.verifySignature(signed(body, three), three).valid, true, "signed, then verified");
+    assert.equal(hw.signRequest({ path: PATH, body }, four).Signature.length, 69, "only signed");
+    for (const secret of secrets) {
+      for (const part of [secret, secret.slice(-40), secret.slice(200, 240)]) {
+        assert.equal(hw.__memoryIncludesForTests(part), false, `part of a secret is in wasm memory: ${part.slice(0, 24)}...`);
+      }
+    }
+    // The check sees what is there: the request's path is.
+    assert.equal(hw.__memoryIncludesForTests(PATH), true);
+  });
+});
+
 describe("the secret never appears in any output", () => {
   const SECRET = "whsec_HARDENING_zq8Xv3Lm";
   const forms = [SECRET, Buffer.from(SECRET).toString("hex"), Buffer.from(SECRET).toString("base64"), SECRET.slice(6, 20)];

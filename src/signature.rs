@@ -514,10 +514,22 @@ fn parse_content_digest(header: &str) -> Result<ParsedDigest<'_>, &'static str> 
         Some(inner) => (inner, true),
         None => (value, false),
     };
-    let decoded =
-        base64::decode(base64).ok_or("Content-Digest sha-256 value is not valid padded base64")?;
-    let bytes = <[u8; 32]>::try_from(decoded.as_slice())
-        .map_err(|_| "Content-Digest sha-256 value is not 32 bytes long")?;
+    let mut bytes = [0u8; 32];
+    let mut len = 0;
+    let canonical = base64::decode_with(base64, |group| {
+        for &b in group {
+            if let Some(slot) = bytes.get_mut(len) {
+                *slot = b;
+            }
+            len += 1;
+        }
+    });
+    if !canonical {
+        return Err("Content-Digest sha-256 value is not valid padded base64");
+    }
+    if len != 32 {
+        return Err("Content-Digest sha-256 value is not 32 bytes long");
+    }
     Ok(ParsedDigest {
         base64,
         bytes,
@@ -628,15 +640,22 @@ mod base64 {
         out
     }
 
+    #[cfg(test)]
+    pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(text.len() / 4 * 3);
+        decode_with(text, |bytes| out.extend_from_slice(bytes)).then_some(out)
+    }
+
     /// Strict: padding required, no whitespace, no URL-safe alphabet, and
     /// unused trailing bits must be zero so each byte string has exactly one
-    /// accepted spelling.
-    pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
+    /// accepted spelling. Hands the bytes to `out` a group at a time (no
+    /// allocation: a digest's 32 bytes go straight into an array); false when
+    /// `text` is not such base64.
+    pub(super) fn decode_with(text: &str, mut out: impl FnMut(&[u8])) -> bool {
         let text = text.as_bytes();
         if text.is_empty() || !text.len().is_multiple_of(4) {
-            return None;
+            return false;
         }
-        let mut out = Vec::with_capacity(text.len() / 4 * 3);
         let last = text.len() / 4 - 1;
         for (index, quad) in text.chunks_exact(4).enumerate() {
             let padding = match (quad[2], quad[3]) {
@@ -645,21 +664,22 @@ mod base64 {
                 _ => 0,
             };
             if padding > 0 && index != last {
-                return None;
+                return false;
             }
             let mut n = 0u32;
             for &c in &quad[..4 - padding] {
-                n = (n << 6) | u32::from(value(c)?);
+                let Some(v) = value(c) else { return false };
+                n = (n << 6) | u32::from(v);
             }
             n <<= 6 * padding as u32;
             let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
             let used = 3 - padding;
             if bytes[used..].iter().any(|&b| b != 0) {
-                return None;
+                return false;
             }
-            out.extend_from_slice(&bytes[..used]);
+            out(&bytes[..used]);
         }
-        Some(out)
+        true
     }
 
     fn value(c: u8) -> Option<u8> {

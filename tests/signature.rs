@@ -580,6 +580,26 @@ fn missing_headers() {
 }
 
 #[test]
+fn digest_of_the_wrong_length_and_non_base64_digest_say_which() {
+    let s = sig_header(&ASCII);
+    // Canonical padded base64 of 31, 33 and 48 bytes (Python's base64.b64encode).
+    for (bytes, encoded) in [
+        (31, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="),
+        (33, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        (48, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    ] {
+        let result = check(&request(&ASCII, &format!("sha-256={encoded}"), &s));
+        assert_code(&result, VerificationCode::MalformedHeader);
+        assert_eq!(result.message, "Content-Digest sha-256 value is not 32 bytes long", "{bytes} bytes");
+    }
+    for bad in ["0JBrFW2jmmxxIsOdRmvZKhwq/FuIvl1WLBhomFF03T!=", "0JBrFW2jmmxxIsOdRmvZKhwq/FuIvl1WLBhomFF03Tc", "=JBrFW2jmmxxIsOdRmvZKhwq/FuIvl1WLBhomFF03Tc="] {
+        let result = check(&request(&ASCII, &format!("sha-256={bad}"), &s));
+        assert_code(&result, VerificationCode::MalformedHeader);
+        assert_eq!(result.message, "Content-Digest sha-256 value is not valid padded base64", "{bad}");
+    }
+}
+
+#[test]
 fn garbled_headers_are_malformed() {
     let (d, s) = (digest_header(&ASCII), sig_header(&ASCII));
     let sixteen_bytes = "sha-256=AAAAAAAAAAAAAAAAAAAAAA==";

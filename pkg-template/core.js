@@ -966,7 +966,9 @@ export function deliveryKey(body) {
   const bytes = rawBody(body, "deliveryKey(rawBody)");
   return callWasm(() => {
     writeBody(bytes);
-    return handedText(raw.digest_input(bytes.length));
+    const at = (raw.digest_input(bytes.length) >>> 0) >>> 2;
+    views();
+    return hexWords(at);
   });
 }
 

@@ -21,7 +21,6 @@
 //! Seeds are fixed so failures reproduce; set `PROPERTY_SEED` to explore
 //! others.
 
-use healthie_webhooks::json::Value;
 use healthie_webhooks::{catalogue, validate, Code, Event, EventSpec, Mode, Options, Report, Severity};
 
 // ---- the generator ------------------------------------------------------
@@ -247,37 +246,6 @@ fn write_str(out: &mut String, s: &str, mut rng: Option<&mut Rng>) {
     out.push('"');
 }
 
-fn write_value(out: &mut String, v: &Value<'_>) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(n),
-        Value::String(s) => write_str(out, s, None),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(out, &item.value);
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            out.push('{');
-            for (i, m) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(out, &m.key, None);
-                out.push(':');
-                write_value(out, &m.value.value);
-            }
-            out.push('}');
-        }
-    }
-}
-
 /// The event as a compact JSON object: standard fields, then the extras in
 /// document order.
 fn serialize(event: &Event<'_>) -> String {
@@ -301,7 +269,7 @@ fn serialize(event: &Event<'_>) -> String {
         o.push(',');
         write_str(&mut o, &m.key, None);
         o.push(':');
-        write_value(&mut o, &m.value.value);
+        m.value.value.write_json(&mut o);
     }
     o.push('}');
     o

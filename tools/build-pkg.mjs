@@ -6,11 +6,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { bindgen, optimize } from "./wasm-pipeline.mjs";
+import { join } from "node:path";
+import { bindgen, optimize, root } from "./wasm-pipeline.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
 const template = join(root, "pkg-template");
 const bin = (name) => join(root, "node_modules", ".bin", name);

@@ -195,9 +195,13 @@ impl Encoder {
             Some(s) => self.scratch_ref(s),
             None => self.words.extend([ABSENT, ABSENT]),
         }
-        // The body's SHA-256 as its 32 bytes in memory order (little-endian
-        // words), zero when there is none.
-        let digest = body_digest.copied().unwrap_or([0; 32]);
+        // Zero when there is none.
+        self.digest(&body_digest.copied().unwrap_or([0; 32]));
+    }
+
+    /// Appends a SHA-256 as 8 words holding its 32 bytes in memory order
+    /// (little-endian words): JS hex-encodes the bytes where they lie.
+    pub fn digest(&mut self, digest: &[u8; 32]) {
         self.words.extend(digest.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
     }
 

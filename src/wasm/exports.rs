@@ -305,22 +305,19 @@ pub fn sign_input(len: usize, method_len: u32, path_len: u32, query_len: u32, se
     hand_over(json)
 }
 
-/// Lower-case hex SHA-256 of the first `len` bytes of the input buffer: the
-/// receiver's delivery key (synchronous in every runtime, unlike WebCrypto).
+/// SHA-256 of the first `len` bytes of the input buffer, as the 8 words of
+/// `Encoder::digest`: the receiver's delivery key (synchronous in every
+/// runtime, unlike WebCrypto), hex-encoded by JS as for a verification's.
 #[wasm_bindgen]
 pub fn digest_input(len: usize) -> *const u32 {
     use sha2::{Digest, Sha256};
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let hex = STATE.with_borrow(|s| {
-        let hash = Sha256::digest(&s.input[..len]);
-        let mut out = String::with_capacity(64);
-        for byte in hash {
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 15)]));
-        }
-        out
-    });
-    hand_over(hex)
+    STATE.with_borrow_mut(|s| {
+        let State { input, encoder, .. } = s;
+        let hash: [u8; 32] = Sha256::digest(&input[..len]).into();
+        encoder.words.clear();
+        encoder.digest(&hash);
+        encoder.words.as_ptr()
+    })
 }
 
 fn misuse(message: &str) -> String {
